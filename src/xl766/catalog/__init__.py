@@ -1,0 +1,91 @@
+"""Indicator sets as versioned data files (TOML), validated on load."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from xl766.catalog.models import IndicatorSet
+
+__all__ = ["CatalogError", "IndicatorSet", "available_sets", "load_indicator_set"]
+
+_ERROR_TEXT = {
+    "missing": "thiếu khóa bắt buộc",
+    "extra_forbidden": "khóa không thuộc mẫu bộ chỉ số",
+    "float_parsing": "phải là số",
+    "float_type": "phải là số",
+    "string_type": "phải là chuỗi chữ",
+    "date_type": "phải là ngày (YYYY-MM-DD)",
+    "date_from_datetime_parsing": "phải là ngày (YYYY-MM-DD)",
+    "enum": "giá trị không hợp lệ",
+    "greater_than": "phải lớn hơn giới hạn cho phép",
+    "greater_than_equal": "không được nhỏ hơn giới hạn cho phép",
+    "less_than_equal": "vượt giới hạn cho phép",
+    "string_pattern_mismatch": "sai dạng mã",
+    "too_short": "không được để trống",
+}
+
+
+class CatalogError(Exception):
+    """A set file that cannot be read or does not fit the model; the message is for the user."""
+
+
+def _sets_folder():
+    return resources.files("xl766.catalog") / "sets"
+
+
+def available_sets() -> list[str]:
+    return sorted(p.name.removesuffix(".toml") for p in _sets_folder().iterdir()
+                  if p.name.endswith(".toml"))
+
+
+def _describe(error: dict) -> str:
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"]).lstrip(".")
+    text = _ERROR_TEXT.get(error["type"])
+    if error["type"] == "value_error":
+        text = str(error["ctx"]["error"])
+    elif text is None:
+        text = error["msg"]
+    else:
+        text = f"{text} ({error['msg']})"
+    return f"  - khóa '{where or '(gốc)'}': {text}"
+
+
+def _parse(text: str, origin: str) -> IndicatorSet:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(f"Tệp bộ chỉ số '{origin}' sai cú pháp TOML: {exc}") from None
+    try:
+        return IndicatorSet.model_validate(data)
+    except ValidationError as exc:
+        lines = "\n".join(_describe(e) for e in exc.errors())
+        raise CatalogError(f"Tệp bộ chỉ số '{origin}' không hợp lệ:\n{lines}") from None
+
+
+@cache
+def _load_bundled(set_id: str) -> IndicatorSet:
+    resource = _sets_folder() / f"{set_id}.toml"
+    return _parse(resource.read_text(encoding="utf-8"), f"{set_id}.toml")
+
+
+def load_indicator_set(reference: str | Path) -> IndicatorSet:
+    """Load a bundled set by id (``766-2026``) or a user's own set file by path."""
+    reference = str(reference)
+    if reference in available_sets():
+        return _load_bundled(reference)
+    path = Path(reference)
+    if path.suffix.lower() == ".toml" or path.exists():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CatalogError(f"Không đọc được tệp bộ chỉ số '{path}': {exc.strerror}") from None
+        return _parse(text, str(path))
+    raise CatalogError(
+        f"Không có bộ chỉ số '{reference}'. Các bộ có sẵn: {', '.join(available_sets())}; "
+        "hoặc chỉ đường dẫn tới tệp .toml của mình."
+    )

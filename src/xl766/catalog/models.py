@@ -1,0 +1,181 @@
+"""The shape of an indicator set (Bộ chỉ số): the spec that the engine and the checks follow."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+_SUM_TOLERANCE = 1e-9
+
+
+class Provenance(StrEnum):
+    """[V] stated by a source; [I] inferred from published figures; [U] unknown, user-supplied."""
+
+    STATED = "V"
+    INFERRED = "I"
+    UNKNOWN = "U"
+
+
+class Rule(StrEnum):
+    LINEAR = "linear"  # P × R
+    TARGET = "target"  # P if R ≥ T else P × R / T
+    DIRECT = "direct"  # points entered as they are
+    MONITOR = "monitor"  # shown only, 0 points
+
+
+class ZeroDenominator(StrEnum):
+    ZERO = "zero"
+    FULL = "full"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class BlankMeans(StrEnum):
+    MISSING = "missing"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class ConversionMethod(StrEnum):
+    NONE = "none"
+    APPLICABLE_MAX = "applicable_max"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Cited(_Strict):
+    provenance: Provenance
+    source: str = Field(min_length=1)
+
+
+class Indicator(Cited):
+    code: str = Field(pattern=r"^[A-Z]+\.\d+$")
+    name: str = Field(min_length=1)
+    max_points: Annotated[float, Field(ge=0)]
+    rule: Rule
+    target_percent: Annotated[float, Field(gt=0, le=100)] | None = None
+    zero_denominator: ZeroDenominator = ZeroDenominator.ZERO
+
+    @model_validator(mode="after")
+    def _rule_fits(self) -> Indicator:
+        if self.rule is Rule.TARGET and self.target_percent is None:
+            raise ValueError(f"chỉ số {self.code}: quy tắc 'target' cần 'target_percent'")
+        if self.rule is not Rule.TARGET and self.target_percent is not None:
+            raise ValueError(f"chỉ số {self.code}: 'target_percent' chỉ dùng với quy tắc 'target'")
+        if (self.rule is Rule.MONITOR) != (self.max_points == 0):
+            raise ValueError(
+                f"chỉ số {self.code}: chỉ số theo dõi ('monitor') có điểm tối đa 0, "
+                "các chỉ số khác có điểm tối đa lớn hơn 0"
+            )
+        return self
+
+    @property
+    def takes_ratio(self) -> bool:
+        return self.rule in (Rule.LINEAR, Rule.TARGET, Rule.MONITOR)
+
+
+class Group(_Strict):
+    code: str = Field(pattern=r"^[A-Z]+$")
+    name: str = Field(min_length=1)
+    max_points: Annotated[float, Field(gt=0)]
+    indicators: tuple[Indicator, ...] = ()
+    # A group with no indicators is entered as group points; it then cites its own source.
+    provenance: Provenance | None = None
+    source: str | None = None
+
+    @model_validator(mode="after")
+    def _indicators_fit(self) -> Group:
+        for indicator in self.indicators:
+            if not indicator.code.startswith(self.code + "."):
+                raise ValueError(f"mã chỉ số {indicator.code} phải bắt đầu bằng '{self.code}.'")
+        if self.indicators:
+            total = sum(i.max_points for i in self.indicators)
+            if not math.isclose(total, self.max_points, abs_tol=_SUM_TOLERANCE):
+                raise ValueError(
+                    f"nhóm {self.code}: tổng điểm tối đa các chỉ số là {total:g}, "
+                    f"khác điểm tối đa của nhóm {self.max_points:g}"
+                )
+        elif self.provenance is None or not self.source:
+            raise ValueError(f"nhóm {self.code} không có chỉ số: cần 'provenance' và 'source'")
+        return self
+
+
+class Band(_Strict):
+    label: str = Field(min_length=1)
+    min_points: Annotated[float, Field(ge=0)]
+
+
+class Classification(Cited):
+    bands: tuple[Band, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _descending(self) -> Classification:
+        mins = [b.min_points for b in self.bands]
+        if mins != sorted(mins, reverse=True) or len(set(mins)) != len(mins):
+            raise ValueError("các mức xếp loại phải xếp theo cận dưới giảm dần, không trùng nhau")
+        if mins[-1] != 0:
+            raise ValueError("mức xếp loại cuối cùng phải có cận dưới 0")
+        return self
+
+
+class Conversion(Cited):
+    method: ConversionMethod
+
+
+class Blank(Cited):
+    means: BlankMeans
+
+
+class Target(Cited):
+    label: str
+    percent: Annotated[float, Field(gt=0, le=100)]
+
+
+class LegalDocument(_Strict):
+    document: str
+    date: date
+    issuer: str
+    title: str
+
+
+class IndicatorSet(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9.-]*$")
+    name: str
+    effective_from: date
+    effective_to: date | None = None
+    total_max: Annotated[float, Field(gt=0)]
+    legal_basis: tuple[LegalDocument, ...] = Field(min_length=1)
+    conversion: Conversion
+    blank: Blank
+    classification: Classification
+    targets: dict[str, Target] = {}
+    groups: tuple[Group, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _groups_fit(self) -> IndicatorSet:
+        codes = [g.code for g in self.groups] + [i.code for i in self.indicators]
+        duplicated = sorted({c for c in codes if codes.count(c) > 1})
+        if duplicated:
+            raise ValueError(f"mã trùng nhau: {', '.join(duplicated)}")
+        total = sum(g.max_points for g in self.groups)
+        if not math.isclose(total, self.total_max, abs_tol=_SUM_TOLERANCE):
+            raise ValueError(
+                f"tổng điểm tối đa các nhóm là {total:g}, khác tổng điểm tối đa {self.total_max:g}"
+            )
+        if self.effective_to is not None and self.effective_to < self.effective_from:
+            raise ValueError("'effective_to' phải sau 'effective_from'")
+        return self
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        return tuple(i for g in self.groups for i in g.indicators)
+
+    def group_of(self, indicator_code: str) -> Group:
+        return next(g for g in self.groups if any(i.code == indicator_code for i in g.indicators))
+
+    def band_for(self, points: float) -> str:
+        return next(b.label for b in self.classification.bands if points >= b.min_points)

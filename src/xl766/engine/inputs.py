@@ -1,0 +1,235 @@
+"""The input contract of a scoring table, and every check on it, collected in one pass.
+
+Columns: ``ten_don_vi``, ``ma_don_vi``, ``TONG``; per indicator ``X`` (points), ``X%`` (percent)
+or ``X/tu`` + ``X/mau`` (counts); per group ``G`` (group points entered directly).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from enum import Enum
+
+import numpy as np
+import pandas as pd
+
+from xl766.catalog.models import IndicatorSet, Rule
+from xl766.engine.findings import Finding, Level
+from xl766.engine.names import near_misses, normalise
+from xl766.engine.numbers import ParsedNumbers, parse_numbers
+
+UNIT_NAME, UNIT_CODE, PUBLISHED_TOTAL = "ten_don_vi", "ma_don_vi", "TONG"
+HEADER_ROW = 1
+
+
+class Role(Enum):
+    POINTS = "points"
+    PERCENT = "percent"
+    NUMERATOR = "numerator"
+    DENOMINATOR = "denominator"
+    GROUP_POINTS = "group_points"
+
+
+def column_roles(indicator_set: IndicatorSet) -> dict[str, tuple[Role, str]]:
+    """Every numeric column the set accepts, with what it holds and for which code."""
+    roles: dict[str, tuple[Role, str]] = {}
+    for indicator in indicator_set.indicators:
+        roles[indicator.code] = (Role.POINTS, indicator.code)
+        if indicator.takes_ratio:
+            roles[f"{indicator.code}%"] = (Role.PERCENT, indicator.code)
+            roles[f"{indicator.code}/tu"] = (Role.NUMERATOR, indicator.code)
+            roles[f"{indicator.code}/mau"] = (Role.DENOMINATOR, indicator.code)
+    for group in indicator_set.groups:
+        roles[group.code] = (Role.GROUP_POINTS, group.code)
+    return roles
+
+
+@dataclass
+class ScoringInput:
+    """The table as numbers, ready for the engine, with what the checks found."""
+
+    labels: pd.Index
+    names: pd.Series
+    codes: pd.Series
+    columns: dict[tuple[Role, str], ParsedNumbers]
+    published_total: ParsedNumbers
+    findings: list[Finding] = field(default_factory=list)
+
+    def get(self, role: Role, code: str) -> ParsedNumbers | None:
+        return self.columns.get((role, code))
+
+
+class _Collector:
+    def __init__(self, labels: pd.Index):
+        self.labels = labels
+        self.findings: list[Finding] = []
+
+    def cells(self, mask: np.ndarray, column: str, message, level: Level = Level.ERROR) -> None:
+        """One finding per flagged cell; ``message`` turns a row position into the text."""
+        for position in np.flatnonzero(mask):
+            self.findings.append(Finding(level, message(position), column,
+                                         int(self.labels[position])))
+
+    def table(self, message: str, column: str | None = None, level: Level = Level.ERROR) -> None:
+        self.findings.append(Finding(level, message, column, HEADER_ROW))
+
+
+def _shown(cells: pd.Series, position: int) -> str:
+    return str(cells.iloc[position]).strip()
+
+
+def _resolve_headers(raw: pd.DataFrame, indicator_set: IndicatorSet,
+                     out: _Collector) -> dict[str, str]:
+    """Map each accepted header to its canonical name; report unknown and repeated ones."""
+    roles = column_roles(indicator_set)
+    canonical = {name.casefold(): name for name in
+                 [UNIT_NAME, UNIT_CODE, PUBLISHED_TOTAL, *roles]}
+    resolved: dict[str, str] = {}
+    for header in raw.columns:
+        text = str(header).strip()
+        name = canonical.get(text.casefold())
+        if name is None:
+            if text == "" or text.startswith("Unnamed"):
+                continue
+            out.table(_unknown_column_message(text, indicator_set, list(canonical.values())), text)
+        elif name in resolved.values():
+            out.table(f"cột '{name}' xuất hiện nhiều lần", text)
+        else:
+            resolved[header] = name
+    if UNIT_NAME not in resolved.values():
+        out.table(f"thiếu cột bắt buộc '{UNIT_NAME}' (tên đơn vị)", UNIT_NAME)
+    for column, (role, code) in roles.items():
+        partner = {Role.NUMERATOR: f"{code}/mau", Role.DENOMINATOR: f"{code}/tu"}.get(role)
+        if partner and column in resolved.values() and partner not in resolved.values():
+            out.table(f"có cột '{column}' nhưng thiếu cột '{partner}'", column)
+    return resolved
+
+
+def _unknown_column_message(text: str, indicator_set: IndicatorSet, accepted: list[str]) -> str:
+    base = text.removesuffix("%").split("/")[0]
+    direct = {i.code for i in indicator_set.indicators if not i.takes_ratio}
+    if base in direct and base != text:
+        return (f"chỉ số {base} của bộ {indicator_set.id} được nhập điểm trực tiếp; "
+                f"không nhận tỷ lệ hay tử số/mẫu số (cột '{text}')")
+    guess = difflib.get_close_matches(text, accepted, n=1, cutoff=0.6)
+    hint = f" Có phải '{guess[0]}'?" if guess else ""
+    return f"cột '{text}' không thuộc bộ chỉ số {indicator_set.id}.{hint}"
+
+
+def _check_values(cells: pd.Series, parsed: ParsedNumbers, column: str, role: Role | None,
+                  limit: float | None, out: _Collector) -> None:
+    out.cells(parsed.unreadable, column,
+              lambda p: f"'{_shown(cells, p)}' không phải là số")
+    values = parsed.values
+    with np.errstate(invalid="ignore"):
+        out.cells(values < 0, column, lambda p: f"số âm ({_shown(cells, p)}) không hợp lệ")
+        if role is Role.PERCENT:
+            out.cells(values > 100, column,
+                      lambda p: f"tỷ lệ {_shown(cells, p)}% vượt quá 100%")
+        elif role in (Role.NUMERATOR, Role.DENOMINATOR):
+            out.cells((values >= 0) & (values != np.floor(values)), column,
+                      lambda p: f"số đếm phải là số nguyên, nhận '{_shown(cells, p)}'")
+        elif limit is not None:
+            out.cells(values > limit + 1e-9, column,
+                      lambda p: f"điểm {_shown(cells, p)} vượt điểm tối đa {limit:g}")
+
+
+def _check_units(names: pd.Series, codes: pd.Series, labels: pd.Index, out: _Collector) -> None:
+    missing = names.isna().to_numpy() | (names.str.strip() == "").to_numpy(dtype=bool)
+    out.cells(missing, UNIT_NAME, lambda p: "thiếu tên đơn vị")
+    normalised = names.fillna("").map(normalise)
+    has_code = codes.notna() & (codes.str.strip() != "")
+    first_seen: dict[tuple[str, str], int] = {}
+    for position in range(len(names)):
+        if has_code.iloc[position]:
+            key, column, shown = ("mã", codes.iloc[position]), UNIT_CODE, codes.iloc[position]
+        elif not missing[position]:
+            key, column, shown = ("tên", normalised.iloc[position]), UNIT_NAME, names.iloc[position]
+        else:
+            continue
+        if key in first_seen:
+            out.findings.append(Finding(
+                Level.ERROR, f"trùng đơn vị với dòng {labels[first_seen[key]]} "
+                f"(cùng {key[0]} '{shown}')", column, int(labels[position])))
+        else:
+            first_seen[key] = position
+    # Names only identify units that have no code; two coded units may share a name.
+    uncoded = np.flatnonzero(~has_code.to_numpy(dtype=bool) & ~missing)
+    for a, b in near_misses(names.iloc[uncoded].tolist()):
+        first, second = uncoded[a], uncoded[b]
+        out.findings.append(Finding(
+            Level.WARNING,
+            f"tên '{names.iloc[second]}' gần giống '{names.iloc[first]}' ở dòng "
+            f"{labels[first]}: kiểm tra có phải cùng một đơn vị viết khác nhau không",
+            UNIT_NAME, int(labels[second])))
+
+
+def _check_forms(data: ScoringInput, indicator_set: IndicatorSet, out: _Collector) -> None:
+    """At most one way to enter an indicator; a group either directly or through its indicators."""
+    def entered(role: Role, code: str) -> np.ndarray:
+        parsed = data.get(role, code)
+        return np.zeros(len(data.labels), bool) if parsed is None else ~parsed.blank
+
+    for group in indicator_set.groups:
+        via_indicators = np.zeros(len(data.labels), bool)
+        for indicator in group.indicators:
+            code = indicator.code
+            tu, mau = entered(Role.NUMERATOR, code), entered(Role.DENOMINATOR, code)
+            out.cells(tu & ~mau, f"{code}/mau", lambda p, c=code: f"có tử số nhưng thiếu mẫu số của {c}")
+            out.cells(mau & ~tu, f"{code}/tu", lambda p, c=code: f"có mẫu số nhưng thiếu tử số của {c}")
+            forms = (entered(Role.POINTS, code).astype(int) + entered(Role.PERCENT, code)
+                     + (tu | mau))
+            out.cells(forms > 1, code, lambda p, c=code: (
+                f"chỉ số {c} được nhập nhiều cách cùng lúc (điểm, tỷ lệ %, tử số/mẫu số): "
+                "chỉ dùng một cách"))
+            via_indicators |= forms > 0
+            tu_values = data.get(Role.NUMERATOR, code)
+            mau_values = data.get(Role.DENOMINATOR, code)
+            if tu_values is not None and mau_values is not None:
+                with np.errstate(invalid="ignore"):
+                    above = tu_values.values > mau_values.values
+                out.cells(above, f"{code}/tu", lambda p, c=code, t=tu_values, m=mau_values: (
+                    f"tử số ({t.values[p]:g}) lớn hơn mẫu số ({m.values[p]:g}) của {c}"))
+        both = entered(Role.GROUP_POINTS, group.code) & via_indicators
+        out.cells(both, group.code, lambda p, g=group: (
+            f"nhóm {g.code} được nhập cả điểm nhóm và điểm chỉ số thành phần: chỉ dùng một cách"))
+
+
+def read_scoring_table(raw: pd.DataFrame, indicator_set: IndicatorSet) -> ScoringInput:
+    """Parse and check a raw table (cells as typed; index = row numbers in the sheet or file)."""
+    out = _Collector(raw.index)
+    resolved = _resolve_headers(raw, indicator_set, out)
+    by_name = {name: raw[header] for header, name in resolved.items()}
+    empty = pd.Series([None] * len(raw), index=raw.index, dtype=object)
+    names = by_name.get(UNIT_NAME, empty).astype("string").str.strip()
+    codes = by_name.get(UNIT_CODE, empty).astype("string").str.strip()
+    roles = column_roles(indicator_set)
+    maxima = {i.code: i.max_points for i in indicator_set.indicators
+              if i.rule is not Rule.MONITOR} | {g.code: g.max_points for g in indicator_set.groups}
+
+    columns: dict[tuple[Role, str], ParsedNumbers] = {}
+    for name, cells in by_name.items():
+        if name not in roles:
+            continue
+        role, code = roles[name]
+        parsed = parse_numbers(cells, whole=role in (Role.NUMERATOR, Role.DENOMINATOR))
+        limit = maxima.get(code) if role in (Role.POINTS, Role.GROUP_POINTS) else None
+        _check_values(cells, parsed, name, role, limit, out)
+        columns[(role, code)] = _without_bad(parsed)
+    total_cells = by_name.get(PUBLISHED_TOTAL, empty)
+    published = parse_numbers(total_cells)
+    _check_values(total_cells, published, PUBLISHED_TOTAL, None, indicator_set.total_max, out)
+
+    data = ScoringInput(raw.index, names, codes, columns, _without_bad(published))
+    _check_forms(data, indicator_set, out)
+    _check_units(names, codes, raw.index, out)
+    data.findings = out.findings
+    return data
+
+
+def _without_bad(parsed: ParsedNumbers) -> ParsedNumbers:
+    """A cell already reported is not scored: it counts as not entered, never as zero."""
+    with np.errstate(invalid="ignore"):
+        bad = parsed.unreadable | (parsed.values < 0)
+    values = np.where(bad, np.nan, parsed.values)
+    return ParsedNumbers(values, parsed.blank | bad, parsed.unreadable, parsed.decimals)

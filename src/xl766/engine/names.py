@@ -1,0 +1,72 @@
+"""Unit names: the same commune is spelt several ways, so names are compared loosely and sorted
+in Vietnamese alphabetical order."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+
+_VOWEL_MARKS = {"\u0306": 1, "\u0302": 2, "\u031b": 3}  # ă/â-ê-ô/ơ-ư: letters of their own
+_TONE_MARKS = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+_ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+
+
+def normalise(name: str) -> str:
+    """Case, Unicode form and spacing do not make a different unit."""
+    return " ".join(unicodedata.normalize("NFC", name).casefold().split())
+
+
+def fold(name: str) -> str:
+    """Without diacritics: 'Nà Sáy' and 'Na Say' fold alike."""
+    decomposed = unicodedata.normalize("NFD", normalise(name)).replace("đ", "d")
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def sort_key(name: str) -> tuple:
+    """Vietnamese dictionary order: letters first (a < ă < â < b … đ after d), tones second."""
+    letters, tones = [], []
+    for syllable_char in unicodedata.normalize("NFD", normalise(name)):
+        if syllable_char in _TONE_MARKS:
+            if tones:
+                tones[-1] = _TONE_MARKS[syllable_char]
+            continue
+        if syllable_char in _VOWEL_MARKS and letters:
+            base = letters.pop()
+            letters.append(base + _VOWEL_MARKS[syllable_char] / 10)
+            continue
+        position = _ALPHABET.find(syllable_char)
+        letters.append(float(position) if position >= 0 else 100.0 + ord(syllable_char))
+        tones.append(0)
+    return tuple(letters), tuple(tones)
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def near_misses(names: Iterable[str]) -> list[tuple[int, int]]:
+    """Pairs of positions whose names differ only by diacritics or one letter ('Nà Sáy'/'Nhà Sáy').
+
+    Candidates meet through shared one-deletion keys, so the work grows with the number of names,
+    not with its square.
+    """
+    folded = [fold(n) for n in names]
+    exact = [normalise(n) for n in names]
+    buckets: dict[str, list[int]] = defaultdict(list)
+    for position, text in enumerate(folded):
+        keys = {text} | {text[:i] + text[i + 1:] for i in range(len(text))}
+        for key in keys:
+            buckets[key].append(position)
+    pairs = set()
+    for members in buckets.values():
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if exact[a] != exact[b] and _one_edit_apart(folded[a], folded[b]):
+                    pairs.add((min(a, b), max(a, b)))
+    return sorted(pairs)

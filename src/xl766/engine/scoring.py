@@ -1,0 +1,316 @@
+"""Score a whole table of units in one vectorised pass: indicators → groups → total → converted
+total → band → rank."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+import pandas as pd
+
+from xl766.catalog.models import (
+    BlankMeans,
+    ConversionMethod,
+    Group,
+    Indicator,
+    IndicatorSet,
+    Rule,
+    ZeroDenominator,
+)
+from xl766.engine.findings import Finding, Level
+from xl766.engine.inputs import PUBLISHED_TOTAL, Role, ScoringInput, read_scoring_table
+from xl766.engine.names import sort_key
+from xl766.engine.numbers import format_number, half_unit
+
+# Scores equal to this many decimals are ties: float noise must not split a tie.
+_TIE_DECIMALS = 9
+_FLOAT_SLACK = 1e-9
+_ZERO_DENOMINATOR_TEXT = {
+    ZeroDenominator.ZERO: "tính 0 điểm",
+    ZeroDenominator.FULL: "tính đủ điểm tối đa",
+    ZeroDenominator.NOT_APPLICABLE: "không áp dụng, điểm tối đa áp dụng giảm tương ứng",
+}
+
+
+class Status(IntEnum):
+    SCORED = 0
+    MISSING = 1
+    NOT_APPLICABLE = 2
+    IN_GROUP = 3  # the group's points were entered directly
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Results per unit; every frame is indexed by the input's row labels, in input order."""
+
+    indicator_set: IndicatorSet
+    units: pd.DataFrame  # unit, code
+    indicators: pd.DataFrame  # points; NaN where there is no score
+    indicator_status: pd.DataFrame
+    ratios: pd.DataFrame  # percent, where the indicator was entered as a ratio or as counts
+    groups: pd.DataFrame
+    group_status: pd.DataFrame
+    group_max: pd.DataFrame  # applicable maximum of each group
+    summary: pd.DataFrame  # total, computed_total, published_total, applicable_max, converted,
+    #                        band, rank
+    findings: tuple[Finding, ...]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.level is Level.ERROR for f in self.findings)
+
+    def findings_for(self, label) -> list[Finding]:
+        return [f for f in self.findings if f.row == label]
+
+    def ranking_order(self) -> pd.Index:
+        """Best first; ties and unranked units in Vietnamese name order."""
+        keys = [(float("inf") if rank is pd.NA else rank, sort_key(name or ""))
+                for rank, name in zip(self.summary["rank"], self.units["unit"], strict=True)]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        return self.summary.index[order]
+
+    def records(self) -> list[dict]:
+        """One plain dict per unit, input order, numbers unrounded, None where there is none."""
+        by_row: dict = {}
+        for finding in self.findings:
+            by_row.setdefault(finding.row, []).append(finding.as_dict())
+        summary = self.summary
+        out = []
+        for position, label in enumerate(summary.index):
+            out.append({
+                "unit": self.units["unit"].iloc[position],
+                "code": self.units["code"].iloc[position],
+                "indicators": _plain_row(self.indicators, position),
+                "groups": _plain_row(self.groups, position),
+                "total": _plain(summary["total"].iloc[position]),
+                "computed_total": _plain(summary["computed_total"].iloc[position]),
+                "applicable_max": _plain(summary["applicable_max"].iloc[position]),
+                "converted": _plain(summary["converted"].iloc[position]),
+                "band": summary["band"].iloc[position],
+                "rank": _plain(summary["rank"].iloc[position]),
+                "findings": by_row.get(label, []),
+            })
+        return out
+
+
+def _plain(value):
+    """JSON-ready: NaN and NA become None, numpy scalars Python numbers."""
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def _plain_row(frame: pd.DataFrame, position: int) -> dict:
+    return {code: _plain(frame[code].iloc[position]) for code in frame.columns}
+
+
+class _Notes:
+    def __init__(self, labels: pd.Index):
+        self.labels = labels
+        self.findings: list[Finding] = []
+
+    def add(self, mask: np.ndarray, level: Level, column: str | None, message) -> None:
+        for position in np.flatnonzero(mask):
+            self.findings.append(Finding(level, message(position), column,
+                                         int(self.labels[position])))
+
+
+def _points_from_ratio(indicator: Indicator, percent: np.ndarray) -> np.ndarray:
+    if indicator.rule is Rule.LINEAR:
+        return indicator.max_points * percent / 100
+    if indicator.rule is Rule.TARGET:
+        target = indicator.target_percent
+        reached = percent >= target - _FLOAT_SLACK
+        return np.where(reached, indicator.max_points, indicator.max_points * percent / target)
+    return np.zeros_like(percent)  # monitored: shown, never scored
+
+
+def _score_indicator(indicator: Indicator, data: ScoringInput, blank_status: Status,
+                     notes: _Notes):
+    n = len(data.labels)
+    code, top = indicator.code, indicator.max_points
+    points = np.full(n, np.nan)
+    percent = np.full(n, np.nan)
+    status = np.full(n, blank_status, dtype=np.int8)
+    slack = np.zeros(n)
+
+    entered = data.get(Role.POINTS, code)
+    if entered is not None:
+        given = ~entered.blank
+        points[given] = 0.0 if indicator.rule is Rule.MONITOR else entered.values[given]
+        slack[given] += half_unit(entered.decimals[given])
+        status[given] = Status.SCORED
+
+    as_percent = data.get(Role.PERCENT, code)
+    if as_percent is not None:
+        given = ~as_percent.blank
+        percent[given] = as_percent.values[given]
+        divisor = indicator.target_percent or 100
+        slack[given] += half_unit(as_percent.decimals[given]) * top / divisor
+
+    numerator, denominator = data.get(Role.NUMERATOR, code), data.get(Role.DENOMINATOR, code)
+    if numerator is not None and denominator is not None:
+        given = ~numerator.blank & ~denominator.blank
+        zero = given & (denominator.values == 0)
+        counted = given & ~zero
+        percent[counted] = numerator.values[counted] / denominator.values[counted] * 100
+        policy = indicator.zero_denominator
+        points[zero] = {ZeroDenominator.ZERO: 0.0, ZeroDenominator.FULL: top}.get(policy, np.nan)
+        status[zero] = (Status.NOT_APPLICABLE if policy is ZeroDenominator.NOT_APPLICABLE
+                        else Status.SCORED)
+        notes.add(zero, Level.NOTE, f"{code}/mau", lambda p: (
+            f"mẫu số của {code} bằng 0 (không phát sinh): {_ZERO_DENOMINATOR_TEXT[policy]}"))
+
+    from_ratio = ~np.isnan(percent)
+    points[from_ratio] = _points_from_ratio(indicator, percent[from_ratio])
+    status[from_ratio] = Status.SCORED
+    return points, status, percent, slack
+
+
+def _score_group(group: Group, data: ScoringInput, indicator_points: dict, indicator_status: dict,
+                 blank_status: Status):
+    n = len(data.labels)
+    direct = data.get(Role.GROUP_POINTS, group.code)
+    direct_given = np.zeros(n, bool) if direct is None else ~direct.blank
+    if group.indicators:
+        statuses = np.column_stack([indicator_status[i.code] for i in group.indicators])
+        points = np.column_stack([indicator_points[i.code] for i in group.indicators])
+        maxima = np.array([i.max_points for i in group.indicators])
+        applicable = statuses != Status.NOT_APPLICABLE
+        missing = (statuses == Status.MISSING).any(axis=1)
+        everything_na = ~applicable.all(axis=1) & (statuses == Status.NOT_APPLICABLE).all(axis=1)
+        group_points = np.where(missing, np.nan,
+                                np.where(statuses == Status.SCORED, points, 0.0).sum(axis=1))
+        group_max = (applicable * maxima).sum(axis=1).astype(float)
+        group_status = np.where(missing, Status.MISSING,
+                                np.where(everything_na, Status.NOT_APPLICABLE, Status.SCORED))
+        for i in group.indicators:
+            indicator_status[i.code][direct_given] = Status.IN_GROUP
+            indicator_points[i.code][direct_given] = np.nan
+    else:
+        group_points = np.full(n, np.nan)
+        group_max = np.full(n, 0.0 if blank_status is Status.NOT_APPLICABLE else group.max_points)
+        group_status = np.full(n, blank_status)
+    group_status = np.where(direct_given, Status.SCORED, group_status).astype(np.int8)
+    group_points = np.where(direct_given, direct.values if direct is not None else np.nan,
+                            group_points)
+    group_max = np.where(direct_given, group.max_points, group_max)
+    group_points = np.where(group_status == Status.NOT_APPLICABLE, np.nan, group_points)
+    slack = half_unit(direct.decimals) * direct_given if direct is not None else np.zeros(n)
+    return group_points, group_status, group_max, slack
+
+
+def _bands(indicator_set: IndicatorSet, scores: np.ndarray) -> np.ndarray:
+    bands = indicator_set.classification.bands
+    conditions = [scores >= b.min_points for b in bands]
+    return np.select(conditions, [b.label for b in bands], default=None).astype(object)
+
+
+def _competition_rank(scores: np.ndarray, labels: pd.Index) -> pd.Series:
+    """1, 2, 2, 4: tied units share the best place, the next place is skipped."""
+    keyed = pd.Series(np.round(scores, _TIE_DECIMALS), index=labels)
+    return keyed.rank(method="min", ascending=False).astype("Int64")
+
+
+def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
+    labels = data.labels
+    notes = _Notes(labels)
+    blank_status = (Status.NOT_APPLICABLE if indicator_set.blank.means is BlankMeans.NOT_APPLICABLE
+                    else Status.MISSING)
+    slack = np.zeros(len(labels))
+    ind_points, ind_status, ind_percent = {}, {}, {}
+    for indicator in indicator_set.indicators:
+        points, status, percent, extra = _score_indicator(indicator, data, blank_status, notes)
+        ind_points[indicator.code], ind_status[indicator.code] = points, status
+        ind_percent[indicator.code] = percent
+        slack += extra
+
+    grp_points, grp_status, grp_max = {}, {}, {}
+    for group in indicator_set.groups:
+        points, status, group_max, extra = _score_group(group, data, ind_points, ind_status,
+                                                        blank_status)
+        grp_points[group.code], grp_status[group.code], grp_max[group.code] = (
+            points, status, group_max)
+        slack += extra
+        unscored = [i.code for i in group.indicators
+                    if i.rule is not Rule.MONITOR] or [group.code]
+        notes.add(status == Status.MISSING, Level.WARNING, group.code, lambda p, g=group, c=unscored: (
+            f"nhóm {g.code} chưa đủ số liệu (thiếu: "
+            f"{', '.join(x for x in c if ind_status.get(x, grp_status[g.code])[p] == Status.MISSING)}"
+            "): chưa tính được điểm nhóm và tổng điểm"))
+
+    group_frame = pd.DataFrame(grp_points, index=labels)
+    status_frame = pd.DataFrame(grp_status, index=labels)
+    applicable_max = pd.DataFrame(grp_max, index=labels).sum(axis=1).to_numpy()
+    any_missing = (status_frame == Status.MISSING).any(axis=1).to_numpy()
+    computed = np.where(any_missing, np.nan, group_frame.fillna(0.0).sum(axis=1).to_numpy())
+    published = data.published_total.values
+    total = np.where(np.isnan(published), computed, published)
+
+    if indicator_set.conversion.method is ConversionMethod.APPLICABLE_MAX:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            converted = np.where(applicable_max > 0,
+                                 total / applicable_max * indicator_set.total_max, np.nan)
+        notes.add(applicable_max == 0, Level.ERROR, None,
+                  lambda p: "không chỉ số nào áp dụng cho đơn vị: không quy đổi được điểm")
+    else:
+        converted = total
+    with np.errstate(invalid="ignore"):
+        notes.add(published > applicable_max + _FLOAT_SLACK, Level.ERROR, PUBLISHED_TOTAL,
+                  lambda p: (f"tổng điểm {format_number(published[p], 2)} lớn hơn điểm tối đa "
+                             f"áp dụng {format_number(applicable_max[p], 2)}"))
+        tolerance = slack + half_unit(data.published_total.decimals) + _FLOAT_SLACK
+        differs = np.abs(published - computed) > tolerance
+    notes.add(differs, Level.WARNING, PUBLISHED_TOTAL, lambda p: (
+        f"tổng điểm nhập ({format_number(published[p], 2)}) khác tổng tính từ các chỉ số "
+        f"({format_number(computed[p], 3)}) {format_number(abs(published[p] - computed[p]), 3)} "
+        f"điểm, nhiều hơn sai số làm tròn của số liệu nhập (±{format_number(tolerance[p], 3)})"))
+    _note_band_edges(indicator_set, converted, notes)
+
+    summary = pd.DataFrame({
+        "total": total, "computed_total": computed, "published_total": published,
+        "applicable_max": applicable_max, "converted": converted,
+        "band": _bands(indicator_set, np.nan_to_num(converted, nan=-np.inf)),
+        "rank": _competition_rank(converted, labels),
+    }, index=labels)
+    summary.loc[np.isnan(converted), "band"] = None
+    return Scores(
+        indicator_set=indicator_set,
+        units=pd.DataFrame({"unit": data.names.astype(object).where(data.names.notna(), None),
+                            "code": data.codes.astype(object).where(data.codes.notna(), None)},
+                           index=labels),
+        indicators=pd.DataFrame(ind_points, index=labels),
+        indicator_status=pd.DataFrame(ind_status, index=labels),
+        ratios=pd.DataFrame(ind_percent, index=labels),
+        groups=group_frame, group_status=status_frame,
+        group_max=pd.DataFrame(grp_max, index=labels),
+        summary=summary,
+        findings=tuple(data.findings + notes.findings),
+    )
+
+
+def _note_band_edges(indicator_set: IndicatorSet, converted: np.ndarray, notes: _Notes) -> None:
+    """89,996 prints as "90,0" yet stays below 90: say so, so the band does not look wrong.
+
+    Bands compare the unrounded score with the lower bound (lower bound inclusive).
+    """
+    shown = np.floor(np.nan_to_num(converted, nan=-1.0) * 10 + 0.5) / 10
+    for band in indicator_set.classification.bands:
+        edge = band.min_points
+        if edge <= 0:
+            continue
+        with np.errstate(invalid="ignore"):
+            close = (converted < edge) & (shown >= edge)
+        notes.add(close, Level.NOTE, None, lambda p, e=edge, b=band: (
+            f"điểm {format_number(converted[p], 3)} hiển thị thành {format_number(converted[p], 1)}"
+            f" nhưng chưa đạt {format_number(e)} nên không xếp loại {b.label}"))
+
+
+def score_table(raw: pd.DataFrame, indicator_set: IndicatorSet) -> Scores:
+    """Check and score a raw table: cells as typed, index = row numbers in the sheet or file."""
+    return score(read_scoring_table(raw, indicator_set), indicator_set)
