@@ -135,24 +135,30 @@ def _check_values(cells: pd.Series, parsed: ParsedNumbers, column: str, role: Ro
 
 
 def _check_units(names: pd.Series, codes: pd.Series, labels: pd.Index, out: _Collector) -> None:
-    missing = names.isna().to_numpy() | (names.str.strip() == "").to_numpy(dtype=bool)
-    out.cells(missing, UNIT_NAME, lambda p: "thiếu tên đơn vị")
+    missing = (names.fillna("").str.strip() == "").to_numpy(dtype=bool)
+    if names.notna().any():  # with no name column at all, the header finding says it once
+        out.cells(missing, UNIT_NAME, lambda p: "thiếu tên đơn vị")
     normalised = names.fillna("").map(normalise)
-    has_code = codes.notna() & (codes.str.strip() != "")
-    first_seen: dict[tuple[str, str], int] = {}
+    has_code = codes.fillna("").str.strip() != ""
+    first_by_code: dict[str, int] = {}
+    first_by_name: dict[str, int] = {}
     for position in range(len(names)):
-        if has_code.iloc[position]:
-            key, column, shown = ("mã", codes.iloc[position]), UNIT_CODE, codes.iloc[position]
-        elif not missing[position]:
-            key, column, shown = ("tên", normalised.iloc[position]), UNIT_NAME, names.iloc[position]
-        else:
+        code = codes.iloc[position] if has_code.iloc[position] else None
+        if code is not None:
+            if code in first_by_code:
+                out.findings.append(Finding(
+                    Level.ERROR, f"trùng đơn vị với dòng {labels[first_by_code[code]]} "
+                    f"(cùng mã '{code}')", UNIT_CODE, int(labels[position])))
+            first_by_code.setdefault(code, position)
+        if missing[position]:
             continue
-        if key in first_seen:
+        name = normalised.iloc[position]
+        earlier = first_by_name.setdefault(name, position)
+        # Two units with codes of their own may share a name (Xã Tân Lập in many provinces).
+        if earlier != position and not (code is not None and has_code.iloc[earlier]):
             out.findings.append(Finding(
-                Level.ERROR, f"trùng đơn vị với dòng {labels[first_seen[key]]} "
-                f"(cùng {key[0]} '{shown}')", column, int(labels[position])))
-        else:
-            first_seen[key] = position
+                Level.ERROR, f"trùng đơn vị với dòng {labels[earlier]} "
+                f"(cùng tên '{names.iloc[position]}')", UNIT_NAME, int(labels[position])))
     # Names only identify units that have no code; two coded units may share a name.
     uncoded = np.flatnonzero(~has_code.to_numpy(dtype=bool) & ~missing)
     for a, b in near_misses(names.iloc[uncoded].tolist()):
@@ -175,8 +181,10 @@ def _check_forms(data: ScoringInput, indicator_set: IndicatorSet, out: _Collecto
         for indicator in group.indicators:
             code = indicator.code
             tu, mau = entered(Role.NUMERATOR, code), entered(Role.DENOMINATOR, code)
-            out.cells(tu & ~mau, f"{code}/mau", lambda p, c=code: f"có tử số nhưng thiếu mẫu số của {c}")
-            out.cells(mau & ~tu, f"{code}/tu", lambda p, c=code: f"có mẫu số nhưng thiếu tử số của {c}")
+            out.cells(tu & ~mau, f"{code}/mau",
+                      lambda p, c=code: f"có tử số nhưng thiếu mẫu số của {c}")
+            out.cells(mau & ~tu, f"{code}/tu",
+                      lambda p, c=code: f"có mẫu số nhưng thiếu tử số của {c}")
             forms = (entered(Role.POINTS, code).astype(int) + entered(Role.PERCENT, code)
                      + (tu | mau))
             out.cells(forms > 1, code, lambda p, c=code: (

@@ -8,8 +8,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 _VOWEL_MARKS = {"\u0306": 1, "\u0302": 2, "\u031b": 3}  # ă/â-ê-ô/ơ-ư: letters of their own
-_TONE_MARKS = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+# huyền, hỏi, ngã, sắc, nặng
+_TONE_MARKS = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
+# Words that say what kind of unit it is, not which one: "UBND xã Nà Sáy" is called "na say".
+_KIND_WORDS = ("ubnd", "uy ban nhan dan", "thi tran", "xa", "phuong", "huyen", "quan", "thi xa",
+               "thanh pho", "tp.", "so", "ban", "bo phan mot cua")
+# One letter apart is a likely typo only in a name long enough ("Xã A" and "Xã B" are two units).
+_MIN_LETTERS_FOR_TYPO = 4
 
 
 def normalise(name: str) -> str:
@@ -41,6 +47,17 @@ def sort_key(name: str) -> tuple:
     return tuple(letters), tuple(tones)
 
 
+def _core(name: str) -> str:
+    words = fold(name)
+    changed = True
+    while changed:
+        changed = False
+        for kind in _KIND_WORDS:
+            if words.startswith(kind + " "):
+                words, changed = words[len(kind) + 1:], True
+    return words
+
+
 def _one_edit_apart(a: str, b: str) -> bool:
     if a == b or abs(len(a) - len(b)) > 1:
         return a == b
@@ -56,7 +73,8 @@ def near_misses(names: Iterable[str]) -> list[tuple[int, int]]:
     Candidates meet through shared one-deletion keys, so the work grows with the number of names,
     not with its square.
     """
-    folded = [fold(n) for n in names]
+    names = list(names)
+    folded = [_core(n) for n in names]
     exact = [normalise(n) for n in names]
     buckets: dict[str, list[int]] = defaultdict(list)
     for position, text in enumerate(folded):
@@ -67,6 +85,10 @@ def near_misses(names: Iterable[str]) -> list[tuple[int, int]]:
     for members in buckets.values():
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                if exact[a] != exact[b] and _one_edit_apart(folded[a], folded[b]):
+                if exact[a] == exact[b]:
+                    continue
+                if folded[a] == folded[b] or (
+                        min(len(folded[a]), len(folded[b])) >= _MIN_LETTERS_FOR_TYPO
+                        and _one_edit_apart(folded[a], folded[b])):
                     pairs.add((min(a, b), max(a, b)))
     return sorted(pairs)

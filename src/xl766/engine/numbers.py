@@ -9,11 +9,12 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
-# "1.229.100" and "1.234,5": dots group thousands when there are several, or a decimal comma follows.
+# "1.229.100", "1.234,5": dots group thousands when there are several or a decimal comma follows.
 _DOT_THOUSANDS = r"[+-]?\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|[+-]?\d{1,3}(?:\.\d{3})+,\d+"
 # Counts are whole, so "1.335" and "1,335" can only be thousands.
 _WHOLE_THOUSANDS = r"[+-]?\d{1,3}(?:[.,]\d{3})+"
-_NIL = ("-", "–", "—")  # printed tables write a dash for "none" (Biểu 02: its fee sums count it as 0)
+# Printed tables write a dash for "none" (Biểu 02: its fee sums count it as 0).
+_NIL = ("-", "–", "—")
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class ParsedNumbers:
 
 
 def parse_numbers(cells: pd.Series, *, whole: bool = False) -> ParsedNumbers:
-    """Vectorised parse of one column: numbers, decimal comma or point, thousands dots, a nil dash."""
+    """Vectorised parse of a column: decimal comma or point, thousands dots, a nil dash."""
     text = cells.astype("string").str.strip().str.replace("\u00a0", "", regex=False)
     text = text.str.replace(" ", "", regex=False)
     blank = (text.isna() | (text == "")).to_numpy(dtype=bool)

@@ -136,6 +136,9 @@ def _score_indicator(indicator: Indicator, data: ScoringInput, blank_status: Sta
     code, top = indicator.code, indicator.max_points
     points = np.full(n, np.nan)
     percent = np.full(n, np.nan)
+    # A monitored indicator carries no points, so leaving it blank withholds no score.
+    if indicator.rule is Rule.MONITOR:
+        blank_status = Status.NOT_APPLICABLE
     status = np.full(n, blank_status, dtype=np.int8)
     slack = np.zeros(n)
 
@@ -205,6 +208,12 @@ def _score_group(group: Group, data: ScoringInput, indicator_points: dict, indic
     return group_points, group_status, group_max, slack
 
 
+def _missing_parts(group: Group, indicator_status: dict, position: int) -> str:
+    parts = [i.code for i in group.indicators
+             if indicator_status[i.code][position] == Status.MISSING]
+    return ", ".join(parts) or group.code
+
+
 def _bands(indicator_set: IndicatorSet, scores: np.ndarray) -> np.ndarray:
     bands = indicator_set.classification.bands
     conditions = [scores >= b.min_points for b in bands]
@@ -237,12 +246,9 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
         grp_points[group.code], grp_status[group.code], grp_max[group.code] = (
             points, status, group_max)
         slack += extra
-        unscored = [i.code for i in group.indicators
-                    if i.rule is not Rule.MONITOR] or [group.code]
-        notes.add(status == Status.MISSING, Level.WARNING, group.code, lambda p, g=group, c=unscored: (
-            f"nhóm {g.code} chưa đủ số liệu (thiếu: "
-            f"{', '.join(x for x in c if ind_status.get(x, grp_status[g.code])[p] == Status.MISSING)}"
-            "): chưa tính được điểm nhóm và tổng điểm"))
+        notes.add(status == Status.MISSING, Level.WARNING, group.code, lambda p, g=group: (
+            f"nhóm {g.code} chưa đủ số liệu (thiếu: {_missing_parts(g, ind_status, p)}): "
+            "chưa tính được điểm nhóm và tổng điểm"))
 
     group_frame = pd.DataFrame(grp_points, index=labels)
     status_frame = pd.DataFrame(grp_status, index=labels)

@@ -1,0 +1,1 @@
+"""Thin I/O around the engine: files, workbooks, Excel, the command line."""

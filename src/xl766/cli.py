@@ -1,0 +1,144 @@
+"""Command line: `xl766 bo-chi-so`, `xl766 cham-diem`. Heavy imports wait for the command."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+EXIT_INPUT_ERROR = 2
+
+
+def _print_set(reference: str) -> None:
+    from xl766.catalog import load_indicator_set
+    from xl766.engine.numbers import format_number
+
+    s = load_indicator_set(reference)
+    period = f"từ {s.effective_from:%d/%m/%Y}" + (
+        f" đến {s.effective_to:%d/%m/%Y}" if s.effective_to else "")
+    print(f"{s.id}: {s.name}\nHiệu lực {period}; tổng điểm tối đa {format_number(s.total_max)}")
+    for doc in s.legal_basis:
+        print(f"Căn cứ: {doc.document} ngày {doc.date:%d/%m/%Y} của {doc.issuer}")
+    print(f"Ô trống: {s.blank.means.value} [{s.blank.provenance}]; quy đổi: "
+          f"{s.conversion.method.value} [{s.conversion.provenance}]")
+    bands = "; ".join(f"{b.label} ≥ {format_number(b.min_points)}" for b in s.classification.bands)
+    print(f"Xếp loại [{s.classification.provenance}]: {bands}")
+    for key, target in s.targets.items():
+        print(f"Chỉ tiêu {key}: {target.label} ≥ {format_number(target.percent)}% "
+              f"[{target.provenance}]")
+    for group in s.groups:
+        print(f"\n{group.code:<8} {group.name} ({format_number(group.max_points)} điểm)")
+        if not group.indicators:
+            print(f"  nhập điểm cả nhóm [{group.provenance}] {group.source}")
+        for i in group.indicators:
+            rule = i.rule.value + (f" {format_number(i.target_percent)}%" if i.target_percent
+                                   else "")
+            print(f"  {i.code:<8} {format_number(i.max_points):>3}đ  {rule:<10} "
+                  f"mẫu số 0: {i.zero_denominator.value:<14} [{i.provenance}] {i.name}")
+            print(f"  {'':<8}       nguồn: {i.source}")
+
+
+def cmd_bo_chi_so(args) -> int:
+    from xl766.catalog import available_sets, load_indicator_set
+
+    if args.id:
+        _print_set(args.id)
+        return 0
+    for set_id in available_sets():
+        s = load_indicator_set(set_id)
+        print(f"{s.id:<20} {s.name} ({s.legal_basis[0].document})")
+    return 0
+
+
+def _report_findings(findings, sheet: str, *, levels) -> None:
+    for finding in findings:
+        if finding.level in levels:
+            print(finding.describe(sheet), file=sys.stderr)
+
+
+def cmd_cham_diem(args) -> int:
+    from xl766.adapters import files, results
+    from xl766.adapters.tables import read_table
+    from xl766.catalog import load_indicator_set
+    from xl766.engine import Level, score_table
+
+    indicator_set = load_indicator_set(args.bo_chi_so)
+    output = Path(args.output) if args.output else None
+    if output is not None:
+        if output.suffix.lower() not in (".csv", ".xlsx"):
+            print("Tệp kết quả phải là .csv hoặc .xlsx.", file=sys.stderr)
+            return EXIT_INPUT_ERROR
+        files.check_output(output, inputs=(Path(args.input),), overwrite=args.ghi_de)
+    table = read_table(Path(args.input))
+    scores = score_table(table.frame, indicator_set)
+    if scores.has_errors:
+        errors = [f for f in scores.findings if f.level is Level.ERROR]
+        print(f"Bảng '{table.sheet}' có {len(errors)} lỗi; chưa chấm điểm:", file=sys.stderr)
+        _report_findings(errors, table.sheet, levels={Level.ERROR})
+        return EXIT_INPUT_ERROR
+    if args.json:
+        print(results.to_json(scores))
+        return 0
+    _report_findings(scores.findings, table.sheet, levels={Level.WARNING, Level.NOTE})
+    if output is not None:
+        writer = results.write_csv if output.suffix.lower() == ".csv" else results.write_xlsx
+        files.write_atomically(output, lambda tmp: writer(scores, tmp))
+        print(f"Đã ghi {len(scores.summary)} đơn vị vào '{output}'.")
+    else:
+        _print_ranking(scores)
+    return 0
+
+
+def _print_ranking(scores) -> None:
+    from xl766.engine.numbers import format_number
+
+    summary, units = scores.summary, scores.units
+    print(f"{'Hạng':>4}  {'Đơn vị':<32} {'Điểm':>7} {'Quy đổi':>8}  Xếp loại")
+    for label in scores.ranking_order():
+        rank = summary.at[label, "rank"]
+        print(f"{'' if rank is None or rank != rank else rank:>4}  {units.at[label, 'unit']:<32} "
+              f"{format_number(summary.at[label, 'total'], 2, blank='—'):>7} "
+              f"{format_number(summary.at[label, 'converted'], 1, blank='—'):>8}  "
+              f"{summary.at[label, 'band'] or 'chưa đủ số liệu'}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="xl766",
+        description="Chấm điểm, xếp loại và lập báo cáo Bộ chỉ số phục vụ người dân, doanh nghiệp.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
+
+    sets = commands.add_parser("bo-chi-so", help="liệt kê các bộ chỉ số hoặc xem một bộ")
+    sets.add_argument("id", nargs="?", help="mã bộ chỉ số (vd 766-2026) hoặc đường dẫn tệp .toml")
+    sets.set_defaults(func=cmd_bo_chi_so)
+
+    score = commands.add_parser("cham-diem", help="chấm điểm một bảng đơn vị (.csv/.xlsx)")
+    score.add_argument("input", metavar="INPUT", help="bảng số liệu .csv (UTF-8) hoặc .xlsx")
+    score.add_argument("--bo-chi-so", required=True, metavar="ID",
+                       help="mã bộ chỉ số hoặc đường dẫn tệp .toml")
+    where = score.add_mutually_exclusive_group()
+    where.add_argument("--json", action="store_true", help="in kết quả dạng JSON ra stdout")
+    where.add_argument("-o", "--output", metavar="OUT", help="ghi kết quả ra tệp .xlsx hoặc .csv")
+    score.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè tệp kết quả đã có")
+    score.set_defaults(func=cmd_cham_diem)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from xl766.adapters.errors import InputError
+    from xl766.catalog import CatalogError
+
+    try:
+        return args.func(args)
+    except (InputError, CatalogError) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    except BrokenPipeError:  # `xl766 … | head` closed the pipe: not an error of ours
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

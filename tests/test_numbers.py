@@ -1,0 +1,35 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from xl766.engine.numbers import format_count, format_number, parse_numbers, round_half_up
+
+
+@pytest.mark.parametrize(("value", "digits", "expected"), [
+    (2.675, 2, 2.68),  # Python's round() gives 2,67
+    (0.125, 2, 0.13), (2.5, 0, 3.0), (-2.5, 0, -3.0), (95.90588, 1, 95.9), (89.95, 1, 90.0),
+])
+def test_round_half_up_like_excel(value, digits, expected):
+    assert round_half_up(value, digits) == expected
+
+
+def test_vietnamese_formats():
+    assert format_number(90.75, 1) == "90,8"
+    assert format_number(1229100) == "1.229.100"
+    assert format_number(float("nan"), 1, blank="—") == "—"
+    assert format_count(7) == "07 đơn vị" and format_count(19) == "19 đơn vị"
+
+
+def test_parse_as_clerks_type():
+    parsed = parse_numbers(pd.Series(["81,52", "81.52", "1.229.100", "1.234,5", "-", "", None,
+                                      "abc", 5, 30.0, " 4,545 ", "1e5", "inf"]))
+    expected = [81.52, 81.52, 1229100, 1234.5, 0, np.nan, np.nan, np.nan, 5, 30, 4.545, np.nan,
+                np.nan]
+    np.testing.assert_array_equal(parsed.values, expected)
+    assert parsed.unreadable.tolist() == [False] * 7 + [True] + [False] * 3 + [True, True]
+    assert parsed.decimals[:4].tolist() == [2, 2, 0, 1]
+
+
+def test_counts_read_thousands_either_way():
+    parsed = parse_numbers(pd.Series(["1.335", "1,335", "12"]), whole=True)
+    assert parsed.values.tolist() == [1335, 1335, 12]
