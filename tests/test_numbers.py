@@ -23,11 +23,22 @@ def test_vietnamese_formats():
 def test_parse_as_clerks_type():
     parsed = parse_numbers(pd.Series(["81,52", "81.52", "1.229.100", "1.234,5", "-", "", None,
                                       "abc", 5, 30.0, " 4,545 ", "1e5", "inf"]))
-    expected = [81.52, 81.52, 1229100, 1234.5, 0, np.nan, np.nan, np.nan, 5, 30, 4.545, np.nan,
+    expected = [81.52, 81.52, 1229100, 1234.5, 0, np.nan, np.nan, np.nan, 5, 30, 4.545, 1e5,
                 np.nan]
     np.testing.assert_array_equal(parsed.values, expected)
-    assert parsed.unreadable.tolist() == [False] * 7 + [True] + [False] * 3 + [True, True]
-    assert parsed.decimals[:4].tolist() == [2, 2, 0, 1]
+    assert parsed.unreadable.tolist() == [False] * 7 + [True] + [False] * 4 + [True]
+
+
+def test_printed_decimals_for_the_rounding_check():
+    parsed = parse_numbers(pd.Series(["81,52", "81.5", "1.229.100", "1.234,5", "30,0", 8.72, 5,
+                                      " 4,545 ", None]), with_decimals=True)
+    assert parsed.decimals.tolist() == [2, 1, 0, 1, 1, 2, 0, 3, 0]
+
+
+def test_numeric_columns_pass_straight_through():
+    parsed = parse_numbers(pd.Series([1.0, None, 3.5]), whole=False)
+    assert parsed.blank.tolist() == [False, True, False]
+    np.testing.assert_array_equal(parsed.values, [1.0, np.nan, 3.5])
 
 
 def test_counts_read_thousands_either_way():

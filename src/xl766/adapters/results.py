@@ -61,4 +61,6 @@ def write_xlsx(scores: Scores, path: Path) -> None:
 
 
 def to_json(scores: Scores) -> str:
-    return json.dumps(scores.records(), ensure_ascii=False, indent=1)
+    """A JSON array, one unit per line, each through the C encoder (fast for 4,000 units)."""
+    lines = [json.dumps(record, ensure_ascii=False) for record in scores.records()]
+    return "[\n" + ",\n".join(lines) + "\n]"

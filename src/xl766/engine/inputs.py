@@ -134,38 +134,36 @@ def _check_values(cells: pd.Series, parsed: ParsedNumbers, column: str, role: Ro
                       lambda p: f"điểm {_shown(cells, p)} vượt điểm tối đa {limit:g}")
 
 
-def _check_units(names: pd.Series, codes: pd.Series, labels: pd.Index, out: _Collector) -> None:
-    missing = (names.fillna("").str.strip() == "").to_numpy(dtype=bool)
-    if names.notna().any():  # with no name column at all, the header finding says it once
+def _check_units(names: list, codes: list, labels: pd.Index, out: _Collector) -> None:
+    missing = np.array([not name for name in names], dtype=bool)
+    if any(names):  # with no name column at all, the header finding says it once
         out.cells(missing, UNIT_NAME, lambda p: "thiếu tên đơn vị")
-    normalised = names.fillna("").map(normalise)
-    has_code = codes.fillna("").str.strip() != ""
     first_by_code: dict[str, int] = {}
     first_by_name: dict[str, int] = {}
-    for position in range(len(names)):
-        code = codes.iloc[position] if has_code.iloc[position] else None
-        if code is not None:
+    all_coded = all(codes)  # then names identify nothing: codes alone say what is a duplicate
+    for position, (name, code) in enumerate(zip(names, codes, strict=True)):
+        if code:
             if code in first_by_code:
                 out.findings.append(Finding(
                     Level.ERROR, f"trùng đơn vị với dòng {labels[first_by_code[code]]} "
                     f"(cùng mã '{code}')", UNIT_CODE, int(labels[position])))
             first_by_code.setdefault(code, position)
-        if missing[position]:
+        if not name or all_coded:
             continue
-        name = normalised.iloc[position]
-        earlier = first_by_name.setdefault(name, position)
+        earlier = first_by_name.setdefault(normalise(name), position)
         # Two units with codes of their own may share a name (Xã Tân Lập in many provinces).
-        if earlier != position and not (code is not None and has_code.iloc[earlier]):
+        if earlier != position and not (code and codes[earlier]):
             out.findings.append(Finding(
                 Level.ERROR, f"trùng đơn vị với dòng {labels[earlier]} "
-                f"(cùng tên '{names.iloc[position]}')", UNIT_NAME, int(labels[position])))
+                f"(cùng tên '{name}')", UNIT_NAME, int(labels[position])))
     # Names only identify units that have no code; two coded units may share a name.
-    uncoded = np.flatnonzero(~has_code.to_numpy(dtype=bool) & ~missing)
-    for a, b in near_misses(names.iloc[uncoded].tolist()):
+    uncoded = [p for p, (name, code) in enumerate(zip(names, codes, strict=True))
+               if name and not code]
+    for a, b in near_misses([names[p] for p in uncoded]):
         first, second = uncoded[a], uncoded[b]
         out.findings.append(Finding(
             Level.WARNING,
-            f"tên '{names.iloc[second]}' gần giống '{names.iloc[first]}' ở dòng "
+            f"tên '{names[second]}' gần giống '{names[first]}' ở dòng "
             f"{labels[first]}: kiểm tra có phải cùng một đơn vị viết khác nhau không",
             UNIT_NAME, int(labels[second])))
 
@@ -209,8 +207,8 @@ def read_scoring_table(raw: pd.DataFrame, indicator_set: IndicatorSet) -> Scorin
     resolved = _resolve_headers(raw, indicator_set, out)
     by_name = {name: raw[header] for header, name in resolved.items()}
     empty = pd.Series([None] * len(raw), index=raw.index, dtype=object)
-    names = by_name.get(UNIT_NAME, empty).astype("string").str.strip()
-    codes = by_name.get(UNIT_CODE, empty).astype("string").str.strip()
+    names = _texts(by_name.get(UNIT_NAME, empty))
+    codes = _texts(by_name.get(UNIT_CODE, empty))
     roles = column_roles(indicator_set)
     maxima = {i.code: i.max_points for i in indicator_set.indicators
               if i.rule is not Rule.MONITOR} | {g.code: g.max_points for g in indicator_set.groups}
@@ -220,19 +218,37 @@ def read_scoring_table(raw: pd.DataFrame, indicator_set: IndicatorSet) -> Scorin
         if name not in roles:
             continue
         role, code = roles[name]
-        parsed = parse_numbers(cells, whole=role in (Role.NUMERATOR, Role.DENOMINATOR))
+        counts = role in (Role.NUMERATOR, Role.DENOMINATOR)
+        parsed = parse_numbers(cells, whole=counts, with_decimals=not counts)
         limit = maxima.get(code) if role in (Role.POINTS, Role.GROUP_POINTS) else None
         _check_values(cells, parsed, name, role, limit, out)
         columns[(role, code)] = _without_bad(parsed)
     total_cells = by_name.get(PUBLISHED_TOTAL, empty)
-    published = parse_numbers(total_cells)
+    published = parse_numbers(total_cells, with_decimals=True)
     _check_values(total_cells, published, PUBLISHED_TOTAL, None, indicator_set.total_max, out)
 
-    data = ScoringInput(raw.index, names, codes, columns, _without_bad(published))
+    data = ScoringInput(raw.index, pd.Series(names, index=raw.index, dtype=object),
+                        pd.Series(codes, index=raw.index, dtype=object), columns,
+                        _without_bad(published))
     _check_forms(data, indicator_set, out)
     _check_units(names, codes, raw.index, out)
     data.findings = out.findings
     return data
+
+
+def _texts(cells: pd.Series) -> list[str | None]:
+    """Names and codes as stripped text; None where blank. A code typed as 123 reads '123'."""
+    return [_text(cell) for cell in cells.tolist()]
+
+
+def _text(cell) -> str | None:
+    if isinstance(cell, str):
+        return cell.strip() or None
+    if cell is None or cell != cell:
+        return None
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
 
 
 def _without_bad(parsed: ParsedNumbers) -> ParsedNumbers:

@@ -75,38 +75,21 @@ class Scores:
         by_row: dict = {}
         for finding in self.findings:
             by_row.setdefault(finding.row, []).append(finding.as_dict())
-        summary = self.summary
-        out = []
-        for position, label in enumerate(summary.index):
-            out.append({
-                "unit": self.units["unit"].iloc[position],
-                "code": self.units["code"].iloc[position],
-                "indicators": _plain_row(self.indicators, position),
-                "groups": _plain_row(self.groups, position),
-                "total": _plain(summary["total"].iloc[position]),
-                "computed_total": _plain(summary["computed_total"].iloc[position]),
-                "applicable_max": _plain(summary["applicable_max"].iloc[position]),
-                "converted": _plain(summary["converted"].iloc[position]),
-                "band": summary["band"].iloc[position],
-                "rank": _plain(summary["rank"].iloc[position]),
-                "findings": by_row.get(label, []),
-            })
-        return out
+        indicators, groups = _plain_rows(self.indicators), _plain_rows(self.groups)
+        summary = _plain_rows(self.summary)
+        units = _plain_rows(self.units)
+        return [{
+            "unit": unit["unit"], "code": unit["code"],
+            "indicators": indicators[p], "groups": groups[p],
+            **{k: summary[p][k] for k in ("total", "computed_total", "applicable_max",
+                                         "converted", "band", "rank")},
+            "findings": by_row.get(label, []),
+        } for p, (label, unit) in enumerate(zip(self.summary.index, units, strict=True))]
 
 
-def _plain(value):
-    """JSON-ready: NaN and NA become None, numpy scalars Python numbers."""
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.floating):
-        return float(value)
-    return value
-
-
-def _plain_row(frame: pd.DataFrame, position: int) -> dict:
-    return {code: _plain(frame[code].iloc[position]) for code in frame.columns}
+def _plain_rows(frame: pd.DataFrame) -> list[dict]:
+    """JSON-ready rows: NaN and NA become None, numbers plain Python numbers."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 class _Notes:
@@ -287,9 +270,7 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
     summary.loc[np.isnan(converted), "band"] = None
     return Scores(
         indicator_set=indicator_set,
-        units=pd.DataFrame({"unit": data.names.astype(object).where(data.names.notna(), None),
-                            "code": data.codes.astype(object).where(data.codes.notna(), None)},
-                           index=labels),
+        units=pd.DataFrame({"unit": data.names, "code": data.codes}, index=labels),
         indicators=pd.DataFrame(ind_points, index=labels),
         indicator_status=pd.DataFrame(ind_status, index=labels),
         ratios=pd.DataFrame(ind_percent, index=labels),

@@ -1,0 +1,99 @@
+"""Engine vs a per-row Python loop on a synthetic national month; CLI wall time 4,000 vs 20 units.
+
+Run: python benchmarks/bench_scoring.py
+Prints ratios measured in this run, so they hold on any machine.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from synthetic import national_month
+from xl766.adapters.tables import read_table
+from xl766.catalog import load_indicator_set
+from xl766.catalog.models import Rule
+from xl766.engine import score_table
+
+UNITS = 4_100
+
+
+def per_row_loop(raw, indicator_set):
+    """The straightforward way: one Python call per unit and indicator."""
+    results = []
+    for _, row in raw.iterrows():
+        total = 0.0
+        for group in indicator_set.groups:
+            points = 0.0
+            for indicator in group.indicators:
+                tu, mau = row[f"{indicator.code}/tu"], row[f"{indicator.code}/mau"]
+                if mau == 0:
+                    points += indicator.max_points if indicator.zero_denominator == "full" else 0
+                    continue
+                percent = tu / mau * 100
+                if indicator.rule is Rule.TARGET and percent < indicator.target_percent:
+                    points += indicator.max_points * percent / indicator.target_percent
+                elif indicator.rule is Rule.TARGET:
+                    points += indicator.max_points
+                else:
+                    points += indicator.max_points * percent / 100
+            total += points
+        results.append((row["ten_don_vi"], total, indicator_set.band_for(total)))
+    ordered = sorted(results, key=lambda r: -r[1])
+    ranks, previous = {}, None
+    for place, (name, total, _) in enumerate(ordered, start=1):
+        ranks[name] = ranks[previous] if previous and total == ordered[place - 2][1] else place
+        previous = name
+    return results, ranks
+
+
+def best_of(repeats, action):
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def cli_seconds(table, folder: Path, name: str) -> float:
+    path = folder / name
+    table.to_csv(path, index=False)
+    command = [sys.executable, "-m", "xl766.cli", "cham-diem", str(path), "--bo-chi-so",
+               "766-2026", "--json"]
+    return best_of(3, lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL))
+
+
+def main() -> None:
+    indicator_set = load_indicator_set("766-2026")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "national.csv"
+        national_month(indicator_set, UNITS).to_csv(path, index=False)
+        reading = best_of(3, lambda: read_table(path))
+        raw = read_table(path).frame  # what the CLI hands the engine
+    scores = score_table(raw, indicator_set)
+    loop_results, _ = per_row_loop(raw, indicator_set)
+    worst = max(abs(a - b[1]) for a, b in zip(scores.summary["total"], loop_results, strict=True))
+    assert worst < 1e-9, f"engine and loop disagree by {worst}"
+
+    engine = best_of(5, lambda: score_table(raw, indicator_set))
+    loop = best_of(2, lambda: per_row_loop(raw, indicator_set))
+    print(f"{UNITS} units × {len(indicator_set.indicators)} indicators as counts "
+          f"(max |engine − loop| = {worst:.1e})")
+    print(f"  reading the CSV (adapter):       {reading * 1000:8.1f} ms")
+    print(f"  engine (checks + score):         {engine * 1000:8.1f} ms")
+    print(f"  per-row Python loop:             {loop * 1000:8.1f} ms")
+    print(f"  engine speed-up: {loop / engine:.1f}× (target ≥ 20×)")
+
+    with tempfile.TemporaryDirectory() as folder:
+        small = cli_seconds(national_month(indicator_set, 20), Path(folder), "20.csv")
+        large = cli_seconds(national_month(indicator_set, 4_000), Path(folder), "4000.csv")
+    print(f"  CLI cham-diem --json: 20 units {small:.2f} s, 4,000 units {large:.2f} s, "
+          f"ratio {large / small:.2f} (target ≤ 1,5)")
+
+
+if __name__ == "__main__":
+    main()
