@@ -103,6 +103,21 @@ def _print_ranking(scores) -> None:
               f"{summary.at[label, 'band'] or 'chưa đủ số liệu'}")
 
 
+def cmd_tao_bao_cao(args) -> int:
+    from xl766.engine import Level
+    from xl766.report.run import create_report
+
+    content = create_report(Path(args.input), Path(args.output), indicator_set=args.bo_chi_so,
+                            period=args.ky, previous_path=args.ky_truoc, issuer=args.co_quan,
+                            overwrite=args.ghi_de)
+    warnings = [f for f in content.findings if f.finding.level is Level.WARNING]
+    print(f"Đã lập báo cáo '{args.output}' ({len(content.scores.summary)} đơn vị; "
+          f"{len(warnings)} cảnh báo, xem trang 'Kiểm tra').")
+    for item in warnings:
+        print(item.finding.describe(item.sheet), file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xl766",
@@ -122,6 +137,17 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("-o", "--output", metavar="OUT", help="ghi kết quả ra tệp .xlsx hoặc .csv")
     score.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè tệp kết quả đã có")
     score.set_defaults(func=cmd_cham_diem)
+
+    report = commands.add_parser("tao-bao-cao", help="lập bộ biểu báo cáo tháng (.xlsx)")
+    report.add_argument("input", metavar="INPUT",
+                        help="mẫu đã điền (.xlsx) hoặc bảng .csv/.xlsx theo cột của cham-diem")
+    report.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
+    report.add_argument("--bo-chi-so", metavar="ID", help="mặc định: theo trang Cấu hình")
+    report.add_argument("--ky", metavar="YYYY-MM", help="kỳ báo cáo; mặc định: theo Cấu hình")
+    report.add_argument("--ky-truoc", metavar="PREV_INPUT", help="số liệu kỳ trước để so sánh")
+    report.add_argument("--co-quan", metavar='"UBND huyện …"', help="cơ quan ban hành báo cáo")
+    report.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
+    report.set_defaults(func=cmd_tao_bao_cao)
     return parser
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from datetime import date
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -153,6 +153,8 @@ class IndicatorSet(_Strict):
     blank: Blank
     classification: Classification
     targets: dict[str, Target] = {}
+    # Biểu 01 prints one column per indicator (a province's own set) or per group (766).
+    report_columns: Literal["indicators", "groups"] = "groups"
     groups: tuple[Group, ...] = Field(min_length=1)
 
     @model_validator(mode="after")

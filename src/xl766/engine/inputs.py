@@ -59,7 +59,7 @@ class ScoringInput:
         return self.columns.get((role, code))
 
 
-class _Collector:
+class Collector:
     def __init__(self, labels: pd.Index):
         self.labels = labels
         self.findings: list[Finding] = []
@@ -79,7 +79,7 @@ def _shown(cells: pd.Series, position: int) -> str:
 
 
 def _resolve_headers(raw: pd.DataFrame, indicator_set: IndicatorSet,
-                     out: _Collector) -> dict[str, str]:
+                     out: Collector) -> dict[str, str]:
     """Map each accepted header to its canonical name; report unknown and repeated ones."""
     roles = column_roles(indicator_set)
     canonical = {name.casefold(): name for name in
@@ -116,8 +116,8 @@ def _unknown_column_message(text: str, indicator_set: IndicatorSet, accepted: li
     return f"cột '{text}' không thuộc bộ chỉ số {indicator_set.id}.{hint}"
 
 
-def _check_values(cells: pd.Series, parsed: ParsedNumbers, column: str, role: Role | None,
-                  limit: float | None, out: _Collector) -> None:
+def check_values(cells: pd.Series, parsed: ParsedNumbers, column: str, role: Role | None,
+                  limit: float | None, out: Collector) -> None:
     out.cells(parsed.unreadable, column,
               lambda p: f"'{_shown(cells, p)}' không phải là số")
     values = parsed.values
@@ -134,7 +134,7 @@ def _check_values(cells: pd.Series, parsed: ParsedNumbers, column: str, role: Ro
                       lambda p: f"điểm {_shown(cells, p)} vượt điểm tối đa {limit:g}")
 
 
-def _check_units(names: list, codes: list, labels: pd.Index, out: _Collector) -> None:
+def _check_units(names: list, codes: list, labels: pd.Index, out: Collector) -> None:
     missing = np.array([not name for name in names], dtype=bool)
     if any(names):  # with no name column at all, the header finding says it once
         out.cells(missing, UNIT_NAME, lambda p: "thiếu tên đơn vị")
@@ -168,7 +168,7 @@ def _check_units(names: list, codes: list, labels: pd.Index, out: _Collector) ->
             UNIT_NAME, int(labels[second])))
 
 
-def _check_forms(data: ScoringInput, indicator_set: IndicatorSet, out: _Collector) -> None:
+def _check_forms(data: ScoringInput, indicator_set: IndicatorSet, out: Collector) -> None:
     """At most one way to enter an indicator; a group either directly or through its indicators."""
     def entered(role: Role, code: str) -> np.ndarray:
         parsed = data.get(role, code)
@@ -203,12 +203,12 @@ def _check_forms(data: ScoringInput, indicator_set: IndicatorSet, out: _Collecto
 
 def read_scoring_table(raw: pd.DataFrame, indicator_set: IndicatorSet) -> ScoringInput:
     """Parse and check a raw table (cells as typed; index = row numbers in the sheet or file)."""
-    out = _Collector(raw.index)
+    out = Collector(raw.index)
     resolved = _resolve_headers(raw, indicator_set, out)
     by_name = {name: raw[header] for header, name in resolved.items()}
     empty = pd.Series([None] * len(raw), index=raw.index, dtype=object)
-    names = _texts(by_name.get(UNIT_NAME, empty))
-    codes = _texts(by_name.get(UNIT_CODE, empty))
+    names = texts(by_name.get(UNIT_NAME, empty))
+    codes = texts(by_name.get(UNIT_CODE, empty))
     roles = column_roles(indicator_set)
     maxima = {i.code: i.max_points for i in indicator_set.indicators
               if i.rule is not Rule.MONITOR} | {g.code: g.max_points for g in indicator_set.groups}
@@ -221,22 +221,22 @@ def read_scoring_table(raw: pd.DataFrame, indicator_set: IndicatorSet) -> Scorin
         counts = role in (Role.NUMERATOR, Role.DENOMINATOR)
         parsed = parse_numbers(cells, whole=counts, with_decimals=not counts)
         limit = maxima.get(code) if role in (Role.POINTS, Role.GROUP_POINTS) else None
-        _check_values(cells, parsed, name, role, limit, out)
-        columns[(role, code)] = _without_bad(parsed)
+        check_values(cells, parsed, name, role, limit, out)
+        columns[(role, code)] = without_bad(parsed)
     total_cells = by_name.get(PUBLISHED_TOTAL, empty)
     published = parse_numbers(total_cells, with_decimals=True)
-    _check_values(total_cells, published, PUBLISHED_TOTAL, None, indicator_set.total_max, out)
+    check_values(total_cells, published, PUBLISHED_TOTAL, None, indicator_set.total_max, out)
 
     data = ScoringInput(raw.index, pd.Series(names, index=raw.index, dtype=object),
                         pd.Series(codes, index=raw.index, dtype=object), columns,
-                        _without_bad(published))
+                        without_bad(published))
     _check_forms(data, indicator_set, out)
     _check_units(names, codes, raw.index, out)
     data.findings = out.findings
     return data
 
 
-def _texts(cells: pd.Series) -> list[str | None]:
+def texts(cells: pd.Series) -> list[str | None]:
     """Names and codes as stripped text; None where blank. A code typed as 123 reads '123'."""
     return [_text(cell) for cell in cells.tolist()]
 
@@ -251,9 +251,10 @@ def _text(cell) -> str | None:
     return str(cell)
 
 
-def _without_bad(parsed: ParsedNumbers) -> ParsedNumbers:
-    """A cell already reported is not scored: it counts as not entered, never as zero."""
+def without_bad(parsed: ParsedNumbers) -> ParsedNumbers:
+    """A cell already reported is not scored: it counts as unknown (``unreadable``), never as
+    zero, and never as "not applicable" either."""
     with np.errstate(invalid="ignore"):
         bad = parsed.unreadable | (parsed.values < 0)
     values = np.where(bad, np.nan, parsed.values)
-    return ParsedNumbers(values, parsed.blank | bad, parsed.unreadable, parsed.decimals)
+    return ParsedNumbers(values, parsed.blank | bad, bad, parsed.decimals)

@@ -71,9 +71,9 @@ def parse_numbers(cells: pd.Series, *, whole: bool = False,
     values[~np.isfinite(values)] = np.nan
     blank = np.zeros(len(raw), dtype=bool)
     second_look = np.flatnonzero(np.isnan(values))
-    if whole:  # "1.335" reads as 1,335 in C, but a count means one thousand three hundred
-        with np.errstate(invalid="ignore"):
-            second_look = np.union1d(second_look, np.flatnonzero(values != np.floor(values)))
+    if whole:  # C reads "1.335" as 1,335 and "50.000" as 50; a count means thousands
+        separated = np.char.find(raw.astype(str), ".") >= 0
+        second_look = np.union1d(second_look, np.flatnonzero(separated))
     for position in second_look:
         cell = raw[position]
         if cell is None or (isinstance(cell, float) and math.isnan(cell)) or (

@@ -155,6 +155,9 @@ def _score_indicator(indicator: Indicator, data: ScoringInput, blank_status: Sta
     from_ratio = ~np.isnan(percent)
     points[from_ratio] = _points_from_ratio(indicator, percent[from_ratio])
     status[from_ratio] = Status.SCORED
+    for form in (entered, as_percent, numerator, denominator):
+        if form is not None:
+            status[form.unreadable & (status != Status.SCORED)] = Status.MISSING
     return points, status, percent, slack
 
 

@@ -1,0 +1,144 @@
+"""Biểu số 02 (fees, online payment) and Biểu số 03 (digitisation): counts in, derived columns and
+totals out. Totals of rates are recomputed from summed counts, never averaged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from xl766.engine.findings import Finding, Level
+from xl766.engine.inputs import UNIT_CODE, UNIT_NAME, Collector, check_values, texts
+from xl766.engine.names import normalise
+from xl766.engine.numbers import format_number, parse_numbers
+
+FEE_INPUTS = ("chua_tt_so_ho_so", "chua_tt_phi", "truc_tiep_so_ho_so", "truc_tiep_phi",
+              "truc_tuyen_so_tthc", "truc_tuyen_so_ho_so", "truc_tuyen_phi", "tong_so_tthc")
+FEE_PUBLISHED = ("tong_so_ho_so", "tong_phi")  # optional: checked against the sums
+DIGITISATION_INPUTS = ("tiep_nhan", "co_so_hoa_tphs", "da_giai_quyet", "co_so_hoa_ket_qua")
+DIGITISATION_PUBLISHED = ("chua_so_hoa_tphs", "chua_so_hoa_ket_qua")
+# A row so named holds the published total, not a unit (Biểu 03 of the sample prints one).
+_TOTAL_NAMES = {"tổng số", "tổng", "tổng cộng", "cộng"}
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """Rows per unit (input order) with derived columns, the recomputed total row, findings."""
+
+    rows: pd.DataFrame  # ten_don_vi, ma_don_vi, inputs, derived columns
+    total: pd.Series  # sums of counts; rates recomputed from those sums
+    published_total: pd.Series | None  # a "TỔNG SỐ" row of the input, when it has one
+    findings: tuple[Finding, ...]
+
+
+def _read_counts(raw: pd.DataFrame, required: tuple[str, ...], optional: tuple[str, ...]):
+    out = Collector(raw.index)
+    known = {UNIT_NAME, UNIT_CODE, *required, *optional}
+    headers = {str(h).strip(): h for h in raw.columns if str(h).strip()}
+    for name in headers:
+        if name not in known:
+            out.table(f"cột '{name}' không thuộc biểu này (các cột: {', '.join(sorted(known))})",
+                      name)
+    for name in (UNIT_NAME, *required):
+        if name not in headers:
+            out.table(f"thiếu cột bắt buộc '{name}'", name)
+    names = texts(raw[headers[UNIT_NAME]]) if UNIT_NAME in headers else [None] * len(raw)
+    codes = texts(raw[headers[UNIT_CODE]]) if UNIT_CODE in headers else [None] * len(raw)
+    is_total = np.array([bool(n) and normalise(n) in _TOTAL_NAMES for n in names])
+    values = {}
+    for name in (*required, *optional):
+        if name not in headers:
+            continue
+        cells = raw[headers[name]]
+        parsed = parse_numbers(cells, whole=True)
+        check_values(cells, parsed, name, None, None, out)
+        out.cells(~is_total & parsed.blank & (name in required), name,
+                  lambda p: "thiếu số liệu (để 0 nếu không phát sinh)")
+        values[name] = np.where(parsed.unreadable, np.nan, parsed.values)
+    units = pd.DataFrame({UNIT_NAME: names, UNIT_CODE: codes}, index=raw.index)
+    out.cells(~is_total & units[UNIT_NAME].isna().to_numpy(), UNIT_NAME,
+              lambda p: "thiếu tên đơn vị")
+    frame = pd.concat([units, pd.DataFrame(values, index=raw.index)], axis=1)
+    return frame[~is_total], (frame[is_total].iloc[0] if is_total.any() else None), out
+
+
+def _compare_published(frame: pd.DataFrame, columns: dict[str, str], out: Collector) -> None:
+    """Where the input also gives a derived column, it must agree with the counts."""
+    for column, label in columns.items():
+        if column not in frame:
+            continue
+        given, derived = frame[column].to_numpy(float), frame[f"_{column}"].to_numpy(float)
+        with np.errstate(invalid="ignore"):
+            differs = ~np.isnan(given) & (np.abs(given - derived) > 0.5)
+        out.cells(differs, column, lambda p, g=given, d=derived, lbl=label: (
+            f"{lbl} nhập {format_number(g[p])} khác {format_number(d[p])} tính từ các cột thành "
+            "phần"), Level.WARNING)
+
+
+def _check_published_total(total: pd.Series, published: pd.Series | None, label: int,
+                           columns: tuple[str, ...], out: Collector) -> None:
+    if published is None:
+        return
+    for column in columns:
+        if column in published and not np.isnan(published[column]) and (
+                abs(published[column] - total[column]) > 0.5):
+            out.findings.append(Finding(
+                Level.WARNING,
+                f"dòng tổng in sẵn ghi {format_number(published[column])} nhưng tổng các đơn vị "
+                f"được liệt kê là {format_number(total[column])}: tổng in sẵn có thể gồm cả đơn vị "
+                "không có trong biểu; báo cáo dùng tổng tính lại",
+                column, int(label)))
+
+
+def _rate(numerator, denominator):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(denominator > 0, numerator / denominator, np.nan)
+
+
+def fees(raw: pd.DataFrame) -> Appendix:
+    """Biểu 02: Tổng số hồ sơ = chưa thanh toán + trực tiếp + trực tuyến; Tổng phí likewise."""
+    frame, published, out = _read_counts(raw, FEE_INPUTS, FEE_PUBLISHED)
+    frame = frame.copy()
+    counts = ["chua_tt_so_ho_so", "truc_tiep_so_ho_so", "truc_tuyen_so_ho_so"]
+    charges = ["chua_tt_phi", "truc_tiep_phi", "truc_tuyen_phi"]
+    if all(c in frame for c in FEE_INPUTS):
+        frame["_tong_so_ho_so"] = frame[counts].sum(axis=1, min_count=3)
+        frame["_tong_phi"] = frame[charges].sum(axis=1, min_count=3)
+        _compare_published(frame, {"tong_so_ho_so": "tổng số hồ sơ", "tong_phi": "tổng phí"}, out)
+        frame["tong_so_ho_so"], frame["tong_phi"] = frame.pop("_tong_so_ho_so"), frame.pop(
+            "_tong_phi")
+        frame["ty_le_truc_tuyen"] = _rate(frame["truc_tuyen_so_ho_so"], frame["tong_so_ho_so"])
+    total = frame.drop(columns=[UNIT_NAME, UNIT_CODE]).sum(min_count=1)
+    if "tong_so_ho_so" in total:
+        total["ty_le_truc_tuyen"] = _rate(total["truc_tuyen_so_ho_so"], total["tong_so_ho_so"])
+    _check_published_total(total, published, published.name if published is not None else 0,
+                           ("tong_so_ho_so", "tong_phi"), out)
+    return Appendix(frame, total, published, tuple(out.findings))
+
+
+def digitisation(raw: pd.DataFrame) -> Appendix:
+    """Biểu 03: (5) = (1) − (2), (9) = (6) − (7), (3) = (2)/(1), (8) = (7)/(6)."""
+    frame, published, out = _read_counts(raw, DIGITISATION_INPUTS, DIGITISATION_PUBLISHED)
+    frame = frame.copy()
+    if all(c in frame for c in DIGITISATION_INPUTS):
+        for part, whole, label in (("co_so_hoa_tphs", "tiep_nhan", "số hồ sơ tiếp nhận"),
+                                   ("co_so_hoa_ket_qua", "da_giai_quyet", "số hồ sơ đã giải quyết")):
+            with np.errstate(invalid="ignore"):
+                above = frame[part].to_numpy(float) > frame[whole].to_numpy(float)
+            out.cells(above, part, lambda p, lbl=label: f"lớn hơn {lbl}")
+        frame["_chua_so_hoa_tphs"] = frame["tiep_nhan"] - frame["co_so_hoa_tphs"]
+        frame["_chua_so_hoa_ket_qua"] = frame["da_giai_quyet"] - frame["co_so_hoa_ket_qua"]
+        _compare_published(frame, {"chua_so_hoa_tphs": "số hồ sơ chưa số hóa TPHS",
+                                   "chua_so_hoa_ket_qua": "số hồ sơ chưa số hóa kết quả"}, out)
+        for column in DIGITISATION_PUBLISHED:
+            frame[column] = frame.pop(f"_{column}")
+        frame["ty_le_tphs"] = _rate(frame["co_so_hoa_tphs"], frame["tiep_nhan"])
+        frame["ty_le_ket_qua"] = _rate(frame["co_so_hoa_ket_qua"], frame["da_giai_quyet"])
+    total = frame.drop(columns=[UNIT_NAME, UNIT_CODE]).sum(min_count=1)
+    if "ty_le_tphs" in total:
+        total["ty_le_tphs"] = _rate(total["co_so_hoa_tphs"], total["tiep_nhan"])
+        total["ty_le_ket_qua"] = _rate(total["co_so_hoa_ket_qua"], total["da_giai_quyet"])
+    _check_published_total(total, published, published.name if published is not None else 0,
+                           (*DIGITISATION_INPUTS, *DIGITISATION_PUBLISHED), out)
+    return Appendix(frame, total, published, tuple(out.findings))

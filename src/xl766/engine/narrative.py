@@ -1,0 +1,115 @@
+"""Vietnamese sentences for the report, generated from the numbers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from xl766.engine.appendices import Appendix
+from xl766.engine.names import fold, normalise
+from xl766.engine.numbers import format_count, format_number
+from xl766.engine.scoring import Scores, Status
+
+
+def classification(scores: Scores, subject: str) -> str:
+    """'UBND các xã, thị trấn thực hiện chấm điểm đánh giá 19/19 đơn vị, trong đó 07 đơn vị xếp
+    loại xuất sắc, …'"""
+    bands = scores.summary["band"]
+    counts = [(band.label, int((bands == band.label).sum()))
+              for band in scores.indicator_set.classification.bands]
+    parts = [f"{format_count(n)} xếp loại {label.lower()}" for label, n in counts if n]
+    scored = int(bands.notna().sum())
+    sentence = (f"{subject} thực hiện chấm điểm đánh giá {scored}/{len(bands)} đơn vị"
+                + (f", trong đó {', '.join(parts)}." if parts else "."))
+    unscored = scores.units.loc[bands.isna(), "unit"].tolist()
+    if unscored:
+        sentence += (f" Chưa đủ số liệu để xếp loại: {format_count(len(unscored))} "
+                     f"({', '.join(unscored)}).")
+    return sentence
+
+
+def online_payment(appendix: Appendix, target_percent: float) -> str:
+    """Units under the online-payment target; the count's basis is the units listed in Biểu 02."""
+    share = appendix.rows["ty_le_truc_tuyen"]
+    under = appendix.rows.loc[share < target_percent / 100, "ten_don_vi"].tolist()
+    no_dossier = appendix.rows.loc[share.isna(), "ten_don_vi"].tolist()
+    listed = len(appendix.rows)
+    target = format_number(target_percent)
+    if not under:
+        sentence = (f"Cả {listed}/{listed} đơn vị trong Biểu số 02 đạt chỉ tiêu tỷ lệ thanh toán "
+                    f"trực tuyến (từ {target}% trở lên).")
+    else:
+        sentence = (f"Còn {len(under)}/{listed} đơn vị tỷ lệ thanh toán trực tuyến chưa đạt chỉ "
+                    f"tiêu kế hoạch đề ra (từ {target}% trở lên), tính trên {listed} đơn vị có "
+                    f"trong Biểu số 02: {', '.join(under)}.")
+    if no_dossier:
+        sentence += f" Không phát sinh hồ sơ để tính tỷ lệ: {', '.join(no_dossier)}."
+    total_share = appendix.total["ty_le_truc_tuyen"]
+    if not np.isnan(total_share):
+        sentence += (f" Tỷ lệ chung: {format_number(total_share * 100, 2)}% "
+                     f"({format_number(appendix.total['truc_tuyen_so_ho_so'])}/"
+                     f"{format_number(appendix.total['tong_so_ho_so'])} hồ sơ).")
+    return sentence
+
+
+def weakest_groups(scores: Scores) -> list[str]:
+    """Each unit's weakest group by share of its applicable maximum."""
+    groups = {g.code: g for g in scores.indicator_set.groups}
+    with np.errstate(divide="ignore", invalid="ignore"):
+        shares = scores.groups / scores.group_max.where(scores.group_max > 0)
+    shares = shares.where(scores.group_status == Status.SCORED)
+    lines = []
+    for label in scores.ranking_order():
+        row = shares.loc[label].dropna()
+        if row.empty:
+            continue
+        code = row.idxmin()
+        lines.append(
+            f"{scores.units.at[label, 'unit']}: {groups[code].name} "
+            f"({format_number(scores.groups.at[label, code], 2)}/"
+            f"{format_number(scores.group_max.at[label, code], 2)} điểm, "
+            f"{format_number(row[code] * 100, 1)}%)")
+    return lines
+
+
+def match_previous(current: Scores, previous: Scores) -> tuple[pd.DataFrame, list[str]]:
+    """Each current unit's score and rank last period: by code, else by normalised name.
+
+    Returns the matched frame (index = current labels) and notes on near misses and units not
+    found, rather than silently treating a respelt unit as new.
+    """
+    by_code = {c: label for label, c in previous.units["code"].items() if c}
+    by_name = {normalise(n): label for label, n in previous.units["unit"].items() if n}
+    by_fold = {fold(n): label for label, n in previous.units["unit"].items() if n}
+    notes, matched = [], {}
+    for label, unit in current.units.iterrows():
+        found = by_code.get(unit["code"]) if unit["code"] else None
+        found = found if found is not None else by_name.get(normalise(unit["unit"] or ""))
+        if found is None and (near := by_fold.get(fold(unit["unit"] or ""))) is not None:
+            notes.append(f"'{unit['unit']}' được ghép với '{previous.units.at[near, 'unit']}' "
+                         "của kỳ trước (chỉ khác dấu)")
+            found = near
+        if found is None:
+            notes.append(f"'{unit['unit']}' không có trong số liệu kỳ trước")
+            continue
+        matched[label] = (previous.summary.at[found, "converted"],
+                          previous.summary.at[found, "rank"])
+    frame = pd.DataFrame.from_dict(matched, orient="index", columns=["converted", "rank"])
+    return frame.reindex(current.summary.index), notes
+
+
+def changes(current: Scores, previous_scores: pd.DataFrame) -> list[str]:
+    """'UBND xã A giảm 1,63 điểm (hạng 3 → 5)'."""
+    lines = []
+    for label in current.ranking_order():
+        before = previous_scores.at[label, "converted"]
+        now = current.summary.at[label, "converted"]
+        if pd.isna(before) or pd.isna(now):
+            continue
+        delta = now - before
+        rank_now, rank_before = current.summary.at[label, "rank"], previous_scores.at[label, "rank"]
+        movement = ("giữ nguyên điểm" if abs(delta) < 0.005 else
+                    f"{'tăng' if delta > 0 else 'giảm'} {format_number(abs(delta), 2)} điểm")
+        lines.append(f"{current.units.at[label, 'unit']} {movement} "
+                     f"(hạng {int(rank_before)} → {int(rank_now)})")
+    return lines

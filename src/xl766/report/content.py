@@ -1,0 +1,95 @@
+"""Everything the report shows, computed once from the inputs: no file is touched here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from xl766.catalog import IndicatorSet
+from xl766.engine import Finding, Level, Scores, score_table
+from xl766.engine import narrative as text
+from xl766.engine.appendices import Appendix, digitisation, fees
+from xl766.report.inputs import ReportInput
+from xl766.report.settings import ReportSettings
+
+ONLINE_PAYMENT = "thanh_toan_truc_tuyen"
+
+
+@dataclass(frozen=True)
+class SheetFinding:
+    sheet: str
+    finding: Finding
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    settings: ReportSettings
+    indicator_set: IndicatorSet
+    scores: Scores
+    fees: Appendix | None
+    digitisation: Appendix | None
+    previous: pd.DataFrame | None  # converted, rank last period, by current row label
+    paragraphs: list[str]
+    findings: list[SheetFinding]
+    online_target: float | None
+
+    @property
+    def errors(self) -> list[SheetFinding]:
+        return [f for f in self.findings if f.finding.level is Level.ERROR]
+
+
+def _online_target(settings: ReportSettings, indicator_set: IndicatorSet) -> float | None:
+    if settings.chi_tieu_thanh_toan_truc_tuyen:
+        return float(settings.chi_tieu_thanh_toan_truc_tuyen.replace(",", "."))
+    target = indicator_set.targets.get(ONLINE_PAYMENT)
+    return target.percent if target else None
+
+
+def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportSettings,
+             previous_source: ReportInput | None = None) -> ReportContent:
+    findings: list[SheetFinding] = []
+
+    def collect(sheet: str, items) -> None:
+        findings.extend(SheetFinding(sheet, f) for f in items)
+
+    scores = score_table(source.scores.frame, indicator_set)
+    collect(source.scores.sheet, scores.findings)
+    fee_table = fees(source.fees.frame) if source.fees is not None else None
+    if fee_table is not None:
+        collect(source.fees.sheet, fee_table.findings)
+    digit_table = digitisation(source.digitisation.frame) if source.digitisation else None
+    if digit_table is not None:
+        collect(source.digitisation.sheet, digit_table.findings)
+
+    target = _online_target(settings, indicator_set)
+    year, month = settings.period
+    paragraphs = [f"1. Kết quả đánh giá, xếp loại tháng {month} năm {year}",
+                  text.classification(scores, settings.doi_tuong), "(Biểu số 01 kèm theo)"]
+    previous = None
+    if previous_source is not None:
+        previous_scores = score_table(previous_source.scores.frame, indicator_set)
+        previous, notes = text.match_previous(scores, previous_scores)
+        collect(previous_source.scores.sheet + " (kỳ trước)",
+                [Finding(Level.NOTE, n) for n in notes])
+        paragraphs += ["2. Thay đổi so với kỳ trước", *text.changes(scores, previous)]
+    if fee_table is not None and target is not None and "ty_le_truc_tuyen" in fee_table.rows:
+        paragraphs += ["Thanh toán trực tuyến", text.online_payment(fee_table, target),
+                       "(Biểu số 02 kèm theo)"]
+    if digit_table is not None and "ty_le_tphs" in digit_table.total:
+        total = digit_table.total
+        paragraphs += ["Số hóa hồ sơ", (
+            "Tỷ lệ hồ sơ có số hóa thành phần khi tiếp nhận chung là "
+            f"{_percent(total['ty_le_tphs'])}, tỷ lệ số hóa kết quả giải quyết là "
+            f"{_percent(total['ty_le_ket_qua'])} (tính lại từ tổng số hồ sơ của "
+            f"{len(digit_table.rows)} đơn vị trong biểu)."), "(Biểu số 03 kèm theo)"]
+    paragraphs += ["Nhóm chỉ số đạt thấp nhất của từng đơn vị (theo tỷ lệ điểm đạt trên điểm "
+                   "tối đa áp dụng):", *[f"- {line}" for line in text.weakest_groups(scores)]]
+    return ReportContent(settings, indicator_set, scores, fee_table, digit_table, previous,
+                         paragraphs, findings, target)
+
+
+def _percent(fraction: float) -> str:
+    from xl766.engine.numbers import format_number
+
+    return f"{format_number(fraction * 100, 2)}%"

@@ -1,0 +1,76 @@
+"""Texts and thresholds a province changes without code: the Cấu hình sheet or a settings file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+from datetime import date
+
+from xl766.adapters.errors import InputError
+
+_PLACEHOLDER = re.compile(r"\{(thang|nam|ky|co_quan|dia_ban)\}")
+
+DEFAULT_TITLES = {
+    "tieu_de_bieu_01": "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP "
+                       "TRONG GIẢI QUYẾT TTHC, DVC THEO THỜI GIAN THỰC TRÊN MÔI TRƯỜNG ĐIỆN TỬ "
+                       "{dia_ban} THÁNG {thang} NĂM {nam}",
+    "tieu_de_bieu_02": "THỐNG KÊ PHÍ, LỆ PHÍ THỰC HIỆN TTHC THÁNG {thang} NĂM {nam}",
+    "tieu_de_bieu_03": "KẾT QUẢ THỰC HIỆN SỐ HÓA HỒ SƠ THỦ TỤC HÀNH CHÍNH THÁNG {thang} NĂM {nam}",
+}
+
+
+@dataclass(frozen=True)
+class ReportSettings:
+    co_quan_chu_quan: str = "ỦY BAN NHÂN DÂN"
+    co_quan_bao_cao: str = ""
+    ten_co_quan: str = ""  # as it reads after "của …" in the attachment line
+    dia_ban: str = ""  # e.g. "TRÊN ĐỊA BÀN HUYỆN TUẦN GIÁO"
+    doi_tuong: str = "Các đơn vị"  # who was scored, as the narrative names them
+    ky_bao_cao: str = ""  # YYYY-MM
+    bo_chi_so: str = ""
+    so_bao_cao: str = ""
+    ngay_bao_cao: str = ""  # DD/MM/YYYY; blank leaves room to fill in by hand
+    nguoi_lap_bieu: str = ""
+    chi_tieu_thanh_toan_truc_tuyen: str = ""  # percent; blank = the set's own target
+    tieu_de_bieu_01: str = DEFAULT_TITLES["tieu_de_bieu_01"]
+    tieu_de_bieu_02: str = DEFAULT_TITLES["tieu_de_bieu_02"]
+    tieu_de_bieu_03: str = DEFAULT_TITLES["tieu_de_bieu_03"]
+
+    @classmethod
+    def from_pairs(cls, pairs: dict[str, str], origin: str) -> ReportSettings:
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(pairs) - known)
+        if unknown:
+            raise InputError(f"{origin}: khóa không dùng được: {', '.join(unknown)} "
+                             f"(các khóa: {', '.join(sorted(known))})")
+        return cls(**{k: v for k, v in pairs.items() if v})
+
+    def overridden(self, **values) -> ReportSettings:
+        return replace(self, **{k: v for k, v in values.items() if v})
+
+    @property
+    def period(self) -> tuple[int, int]:
+        match = re.fullmatch(r"(\d{4})-(\d{1,2})", self.ky_bao_cao.strip())
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise InputError(f"Kỳ báo cáo '{self.ky_bao_cao}' phải có dạng YYYY-MM (vd 2023-09).")
+        return int(match.group(1)), int(match.group(2))
+
+    def fill(self, text: str) -> str:
+        """Known placeholders only; anything else, '{__class__}' included, stays as typed."""
+        year, month = self.period
+        values = {"thang": str(month), "nam": str(year), "ky": f"{month:02d}/{year}",
+                  "co_quan": self.ten_co_quan, "dia_ban": self.dia_ban}
+        return " ".join(_PLACEHOLDER.sub(lambda m: values[m.group(1)], text).split())
+
+    def attachment_line(self) -> str:
+        """'(Kèm theo Báo cáo số …/BC-UBND ngày … tháng … năm … của …)'; the report is issued in
+        the month after the period unless a date is given."""
+        year, month = self.period
+        blank = "\u00a0" * 6
+        if self.ngay_bao_cao:
+            day, issue_month, issue_year = (self.ngay_bao_cao.split("/") + ["", "", ""])[:3]
+        else:
+            following = date(year + month // 12, month % 12 + 1, 1)
+            day, issue_month, issue_year = blank, str(following.month), str(following.year)
+        return (f"(Kèm theo Báo cáo số {self.so_bao_cao or blank}/BC-UBND ngày {day} tháng "
+                f"{issue_month} năm {issue_year} của {self.ten_co_quan or blank})")

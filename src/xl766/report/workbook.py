@@ -1,0 +1,339 @@
+"""Write the report workbook with XlsxWriter: Times New Roman, numbers stored as numbers with
+format codes, A4 landscape, header rows repeated on every page, native charts, conditional
+formatting. Every text from data goes through write_string, so it can never become a formula."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from xl766.catalog.models import ConversionMethod
+from xl766.engine.inputs import UNIT_NAME
+from xl766.engine.numbers import format_number
+from xl766.report.content import ReportContent
+from xl766.report.layout import Head, Leaf, depth, header_cells, leaves
+
+FONT = "Times New Roman"
+BAND_FILLS = ("#C6EFCE", "#DDEBF7", "#FFF2CC", "#FCE4D6", "#FFC7CE", "#E7E6E6")
+BELOW_TARGET_FILL = "#FFC7CE"
+COUNT, MONEY, POINTS_1, POINTS_2, PERCENT = "#,##0", '#,##0;-#,##0;"-"', "0.0", "0.00", "0.00%"
+HEADER_TOP = 7  # rows 0–5 hold the document header block
+
+
+class _Styles:
+    def __init__(self, book):
+        self.book = book
+        self._cache: dict = {}
+
+    def __call__(self, **spec):
+        key = tuple(sorted(spec.items()))
+        if key not in self._cache:
+            self._cache[key] = self.book.add_format({"font_name": FONT, "font_size": 12, **spec})
+        return self._cache[key]
+
+    def cell(self, number_format=None, **extra):
+        spec = {"border": 1, "valign": "vcenter", **extra}
+        if number_format:
+            spec["num_format"] = number_format
+        return self(**spec)
+
+
+def _document_header(sheet, styles, content: ReportContent, number: str, title: str,
+                     width: int) -> None:
+    settings = content.settings
+    left = max(2, width // 3)
+    right_start = max(left + 1, width // 2)
+    bold_center = styles(bold=True, align="center", valign="vcenter")
+    sheet.merge_range(0, 0, 0, left - 1, "", bold_center)
+    sheet.write_string(0, 0, settings.co_quan_chu_quan, bold_center)
+    sheet.merge_range(1, 0, 1, left - 1, "", bold_center)
+    sheet.write_string(1, 0, settings.co_quan_bao_cao, bold_center)
+    sheet.merge_range(0, right_start, 0, width - 1, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                      bold_center)
+    sheet.merge_range(1, right_start, 1, width - 1, "Độc lập - Tự do - Hạnh phúc",
+                      styles(bold=True, underline=1, align="center"))
+    sheet.merge_range(3, 0, 3, width - 1, f"Biểu số {number}", bold_center)
+    sheet.merge_range(4, 0, 4, width - 1, "", styles(bold=True, align="center",
+                                                     valign="vcenter", text_wrap=True))
+    sheet.write_string(4, 0, settings.fill(title).upper(),
+                       styles(bold=True, align="center", valign="vcenter", text_wrap=True))
+    sheet.set_row(4, 48)
+    sheet.merge_range(5, 0, 5, width - 1, "", styles(italic=True, align="center"))
+    sheet.write_string(5, 0, settings.attachment_line(), styles(italic=True, align="center"))
+
+
+def _table(sheet, styles, tree, rows: list[dict], total: dict | None) -> tuple[int, int]:
+    """Header tree, then one row per dict, then an optional TỔNG row. Returns the data rows'
+    first and last sheet row."""
+    header_style = styles(bold=True, align="center", valign="vcenter", text_wrap=True, border=1)
+    for r1, c1, r2, c2, label in header_cells(tree, HEADER_TOP):
+        if (r1, c1) == (r2, c2):
+            sheet.write_string(r1, c1, label, header_style)
+        else:
+            sheet.merge_range(r1, c1, r2, c2, label, header_style)
+    columns = leaves(tree)
+    for col, leaf in enumerate(columns):
+        sheet.set_column(col, col, leaf.width)
+    first = HEADER_TOP + depth(tree)
+    for row in range(HEADER_TOP, first):
+        sheet.set_row(row, 48 if row == first - 1 else 32)
+    for offset, values in enumerate(rows + ([total] if total else [])):
+        is_total = total is not None and offset == len(rows)
+        for col, leaf in enumerate(columns):
+            style = styles.cell(leaf.number_format, bold=is_total,
+                                align="left" if leaf.number_format is None else "right")
+            value = values.get(leaf.key)
+            if value is None or (isinstance(value, float) and math.isnan(value)):
+                sheet.write_blank(first + offset, col, None, style)
+            elif isinstance(value, str):
+                sheet.write_string(first + offset, col, value, style)
+            else:
+                sheet.write_number(first + offset, col, float(value), style)
+    last = first + max(len(rows) - 1, 0)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.repeat_rows(HEADER_TOP, first - 1)
+    sheet.fit_to_pages(1, 0)
+    sheet.center_horizontally()
+    sheet.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
+    sheet.freeze_panes(first, 2)
+    return first, last
+
+
+def _band_formats(sheet, styles, content: ReportContent, first: int, last: int,
+                  band_col: int, score_col: int) -> None:
+    bands = content.indicator_set.classification.bands
+    for position, band in enumerate(bands):
+        fill = styles(bg_color=BAND_FILLS[position % len(BAND_FILLS)])
+        sheet.conditional_format(first, band_col, last, band_col, {
+            "type": "cell", "criteria": "==", "value": f'"{band.label}"', "format": fill})
+        upper = bands[position - 1].min_points if position else None
+        rule = ({"criteria": ">=", "value": band.min_points} if upper is None else
+                {"criteria": "between", "minimum": band.min_points,
+                 "maximum": upper - 1e-9})
+        sheet.conditional_format(first, score_col, last, score_col,
+                                 {"type": "cell", "format": fill, **rule})
+
+
+def _bieu_01(book, styles, content: ReportContent) -> None:
+    s = content.indicator_set
+    scores, summary = content.scores, content.scores.summary
+    year, month = content.settings.period
+    if s.report_columns == "indicators":
+        groups = []
+        for group in s.groups:
+            if len(group.indicators) == 1:
+                groups.append(Leaf(f"{group.name} ({format_number(group.max_points)}đ)",
+                                   group.code, POINTS_1, 11))
+            else:
+                groups.append(Head(group.name, tuple(
+                    Leaf(f"{i.name} ({format_number(i.max_points)}đ)", i.code, POINTS_2, 9)
+                    for i in group.indicators)))
+        scored = [Head("ĐIỂM CÁC CHỈ SỐ", tuple(groups))]
+    else:
+        scored = [Head("ĐIỂM CÁC NHÓM CHỈ SỐ", tuple(
+            Leaf(f"{g.name} ({format_number(g.max_points)}đ)", g.code, POINTS_2, 12)
+            for g in s.groups))]
+    tail = [Leaf("ĐIỂM ĐẠT ĐƯỢC", "total", POINTS_2, 11)]
+    if s.conversion.method is ConversionMethod.APPLICABLE_MAX:
+        tail.append(Leaf("TỔNG ĐIỂM QUY ĐỔI", "converted", POINTS_1, 11))
+    tail += [Leaf(f"Xếp loại tháng {month}", "band", None, 12), Leaf("Xếp hạng", "rank", "0", 8)]
+    if content.previous is not None:
+        tail.append(Head("So với kỳ trước", (Leaf("Điểm kỳ trước", "prev", POINTS_1, 10),
+                                              Leaf("Tăng (+) / giảm (−)", "delta", "+0.00;-0.00;0",
+                                                   10),
+                                              Leaf("Hạng kỳ trước", "prev_rank", "0", 8))))
+    tree = (Leaf("STT", "stt", "0", 5), Leaf("TÊN CƠ QUAN, ĐƠN VỊ", "unit", None, 30),
+            *scored, *tail)
+    rows = []
+    for number, label in enumerate(scores.ranking_order(), start=1):
+        row = {"stt": number, "unit": scores.units.at[label, "unit"],
+               **scores.indicators.loc[label].to_dict(), **scores.groups.loc[label].to_dict(),
+               **{k: summary.at[label, k] for k in ("total", "converted", "band")},
+               "rank": None if pd.isna(summary.at[label, "rank"]) else summary.at[label, "rank"]}
+        if content.previous is not None:
+            before = content.previous.loc[label]
+            row |= {"prev": before["converted"], "prev_rank": before["rank"],
+                    "delta": summary.at[label, "converted"] - before["converted"]}
+        rows.append(row)
+    sheet = book.add_worksheet("Biểu 01")
+    columns = leaves(tree)
+    _document_header(sheet, styles, content, "01", content.settings.tieu_de_bieu_01, len(columns))
+    first, last = _table(sheet, styles, tree, rows, None)
+    keys = [leaf.key for leaf in columns]
+    score_key = "converted" if "converted" in keys else "total"
+    _band_formats(sheet, styles, content, first, last, keys.index("band"), keys.index(score_key))
+
+
+def _appendix_rows(appendix) -> tuple[list[dict], dict]:
+    rows = [{"stt": n, "unit": r[UNIT_NAME], **r} for n, (_, r) in
+            enumerate(appendix.rows.iterrows(), start=1)]
+    total = {"unit": "TỔNG SỐ", **appendix.total.to_dict()}
+    return rows, total
+
+
+def _bieu_02(book, styles, content: ReportContent) -> None:
+    table = content.fees
+    target = content.online_target
+    share_label = "Tỷ lệ hồ sơ thanh toán trực tuyến" + (
+        f" (chỉ tiêu ≥ {format_number(target)}%)" if target is not None else "")
+    tree = (Leaf("STT", "stt", "0", 5), Leaf("Tên cơ quan/đơn vị", "unit", None, 28),
+            Head("Chưa thanh toán", (Leaf("Số hồ sơ", "chua_tt_so_ho_so", COUNT, 9),
+                                     Leaf("Phí, lệ phí", "chua_tt_phi", MONEY, 12))),
+            Head("Đã thanh toán", (
+                Head("Trực tiếp", (Leaf("Số hồ sơ", "truc_tiep_so_ho_so", COUNT, 9),
+                                   Leaf("Phí, lệ phí", "truc_tiep_phi", MONEY, 12))),
+                Head("Trực tuyến", (Leaf("Số TTHC", "truc_tuyen_so_tthc", COUNT, 8),
+                                    Leaf("Số hồ sơ", "truc_tuyen_so_ho_so", COUNT, 9),
+                                    Leaf("Phí, lệ phí", "truc_tuyen_phi", MONEY, 12))))),
+            Head("Tổng", (Leaf("Tổng số TTHC", "tong_so_tthc", COUNT, 9),
+                          Leaf("Tổng số hồ sơ", "tong_so_ho_so", COUNT, 9),
+                          Leaf("Tổng phí, lệ phí", "tong_phi", MONEY, 13))),
+            Leaf(share_label, "ty_le_truc_tuyen", PERCENT, 14))
+    sheet = book.add_worksheet("Biểu 02")
+    _document_header(sheet, styles, content, "02", content.settings.tieu_de_bieu_02,
+                     len(leaves(tree)))
+    rows, total = _appendix_rows(table)
+    first, last = _table(sheet, styles, tree, rows, total)
+    if target is not None:
+        col = len(leaves(tree)) - 1
+        sheet.conditional_format(first, col, last, col, {
+            "type": "cell", "criteria": "<", "value": target / 100,
+            "format": styles(bg_color=BELOW_TARGET_FILL)})
+
+
+def _bieu_03(book, styles, content: ReportContent) -> None:
+    def numbered(label, tag, key, fmt, width=11):
+        return Head(label, (Leaf(tag, key, fmt, width),))
+
+    tree = (Leaf("STT", "stt", "0", 5), Leaf("Đơn vị (Cơ quan)", "unit", None, 28),
+            Head("Số hóa hồ sơ TTHC khi tiếp nhận", (
+                numbered("Số hồ sơ tiếp nhận", "(1)", "tiep_nhan", COUNT),
+                numbered("Số hồ sơ có số hóa thành phần HS", "(2)", "co_so_hoa_tphs", COUNT),
+                numbered("Tỷ lệ số hồ sơ có số hóa đầy đủ thành phần HS khi tiếp nhận",
+                         "(3)=(2)/(1)", "ty_le_tphs", PERCENT, 14),
+                numbered("Số hồ sơ chưa số hóa TPHS", "(5)=(1)-(2)", "chua_so_hoa_tphs", COUNT))),
+            Head("Số hóa kết quả giải quyết TTHC", (
+                numbered("Số hồ sơ đã giải quyết", "(6)=(7)+(9)", "da_giai_quyet", COUNT),
+                numbered("Số hồ sơ có số hóa kết quả", "(7)", "co_so_hoa_ket_qua", COUNT),
+                numbered("Tỷ lệ số hóa kết quả hồ sơ", "(8)=(7)/(6)", "ty_le_ket_qua", PERCENT,
+                         12),
+                numbered("Số hồ sơ chưa số hóa kết quả TTHC", "(9)", "chua_so_hoa_ket_qua",
+                         COUNT))))
+    sheet = book.add_worksheet("Biểu 03")
+    _document_header(sheet, styles, content, "03", content.settings.tieu_de_bieu_03,
+                     len(leaves(tree)))
+    rows, total = _appendix_rows(content.digitisation)
+    _table(sheet, styles, tree, rows, total)
+
+
+def _charts(book, styles, content: ReportContent) -> None:
+    """Per group: a small table (Điểm, Tỷ lệ %) and a native bar chart; then the bands."""
+    sheet = book.add_worksheet("Biểu đồ")
+    scores = content.scores
+    order = list(scores.ranking_order())
+    head = styles(bold=True, border=1, align="center", text_wrap=True)
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 2, 10)
+    row = 0
+    name = sheet.get_name()
+    for group in content.indicator_set.groups:
+        sheet.merge_range(row, 0, row, 2, f"{group.name} ({format_number(group.max_points)}đ)",
+                          head)
+        for col, label in enumerate(("Đơn vị", "Điểm", "Tỷ lệ %")):
+            sheet.write_string(row + 1, col, label, head)
+        for offset, label in enumerate(order, start=row + 2):
+            points = scores.groups.at[label, group.code]
+            top = scores.group_max.at[label, group.code]
+            sheet.write_string(offset, 0, scores.units.at[label, "unit"] or "", styles.cell())
+            for col, value, fmt in ((1, points, POINTS_2),
+                                    (2, points / top if top else math.nan, PERCENT)):
+                if math.isnan(value):
+                    sheet.write_blank(offset, col, None, styles.cell(fmt))
+                else:
+                    sheet.write_number(offset, col, value, styles.cell(fmt))
+        last = row + 1 + len(order)
+        chart = book.add_chart({"type": "bar"})
+        chart.add_series({"name": group.name, "categories": [name, row + 2, 0, last, 0],
+                          "values": [name, row + 2, 1, last, 1], "fill": {"color": "#4472C4"},
+                          "data_labels": {"value": True, "num_format": POINTS_1}})
+        chart.set_title({"name": f"Biểu đồ 766 — {group.name}",
+                         "name_font": {"name": FONT, "size": 12}})
+        chart.set_legend({"none": True})
+        chart.set_x_axis({"min": 0, "max": group.max_points, "num_font": {"name": FONT}})
+        chart.set_y_axis({"reverse": True, "num_font": {"name": FONT}})
+        chart.set_size({"width": 620, "height": max(260, 18 * len(order) + 80)})
+        sheet.insert_chart(row, 4, chart)
+        row = max(last, row + (max(260, 18 * len(order) + 80) // 20)) + 3
+    bands = content.indicator_set.classification.bands
+    sheet.merge_range(row, 0, row, 1, "Phân bố xếp loại", head)
+    for offset, band in enumerate(bands, start=row + 1):
+        sheet.write_string(offset, 0, band.label, styles.cell())
+        count = int((scores.summary["band"] == band.label).sum())
+        sheet.write_number(offset, 1, count, styles.cell("0"))
+    chart = book.add_chart({"type": "column"})
+    chart.add_series({"name": "Số đơn vị", "categories": [name, row + 1, 0, row + len(bands), 0],
+                      "values": [name, row + 1, 1, row + len(bands), 1],
+                      "points": [{"fill": {"color": BAND_FILLS[i]}, "border": {"color": "#595959"}}
+                                 for i in range(len(bands))],
+                      "data_labels": {"value": True}})
+    chart.set_title({"name": "Phân bố xếp loại", "name_font": {"name": FONT, "size": 12}})
+    chart.set_legend({"none": True})
+    sheet.insert_chart(row, 4, chart)
+
+
+def _narrative(book, styles, content: ReportContent) -> None:
+    sheet = book.add_worksheet("Báo cáo")
+    sheet.set_column(0, 0, 120)
+    plain = styles(text_wrap=True, valign="top")
+    heading = styles(bold=True, text_wrap=True)
+    for row, paragraph in enumerate(content.paragraphs):
+        is_heading = paragraph[:2].rstrip(".").isdigit() or not paragraph.endswith((".", ")"))
+        is_heading = is_heading and not paragraph.startswith("- ")
+        sheet.write_string(row, 0, paragraph, heading if is_heading else plain)
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+
+
+def _checks(book, styles, content: ReportContent) -> None:
+    sheet = book.add_worksheet("Kiểm tra")
+    head = styles(bold=True, border=1, text_wrap=True)
+    widths = (10, 18, 7, 18, 100)
+    for col, (label, width) in enumerate(zip(("Mức", "Trang", "Dòng", "Cột", "Nội dung"), widths,
+                                             strict=True)):
+        sheet.write_string(0, col, label, head)
+        sheet.set_column(col, col, width)
+    levels = {"error": "Lỗi", "warning": "Cảnh báo", "note": "Ghi chú"}
+    if not content.findings:
+        sheet.write_string(1, 0, "Không có lỗi, cảnh báo hay ghi chú.")
+    for row, item in enumerate(content.findings, start=1):
+        f = item.finding
+        sheet.write_string(row, 0, levels[str(f.level)], styles.cell())
+        sheet.write_string(row, 1, item.sheet, styles.cell())
+        if f.row is None:
+            sheet.write_blank(row, 2, None, styles.cell())
+        else:
+            sheet.write_number(row, 2, f.row, styles.cell("0"))
+        sheet.write_string(row, 3, f.column or "", styles.cell())
+        sheet.write_string(row, 4, f.message, styles.cell(text_wrap=True))
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(1, len(content.findings)), 4)
+
+
+def write_report(content: ReportContent, path: Path) -> None:
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+                                           "strings_to_urls": False, "nan_inf_to_errors": True})
+    styles = _Styles(book)
+    _narrative(book, styles, content)
+    _bieu_01(book, styles, content)
+    if content.fees is not None:
+        _bieu_02(book, styles, content)
+    if content.digitisation is not None:
+        _bieu_03(book, styles, content)
+    _charts(book, styles, content)
+    _checks(book, styles, content)
+    book.close()

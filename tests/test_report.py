@@ -1,0 +1,225 @@
+"""The monthly report from the bundled Tuần Giáo sample: values, layout read back with openpyxl,
+chart parts in the zip, and what LibreOffice renders."""
+
+import os
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from conftest import EXAMPLES, read_tsv
+from xl766.cli import main
+
+SAMPLE = EXAMPLES / "tuan-giao-2023-09.xlsx"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bao-cao") / "bao-cao.xlsx"
+    assert main(["tao-bao-cao", str(SAMPLE), "-o", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def book(report):
+    return load_workbook(report)
+
+
+def _data_rows(sheet, first_stt_row):
+    rows = []
+    for row in sheet.iter_rows(min_row=first_stt_row, values_only=True):
+        if row[1] is None:
+            break
+        rows.append(row)
+    return rows
+
+
+def _first_data_row(sheet):
+    return next(c.row for c in sheet["A"] if c.value == 1)
+
+
+def test_sheets(book):
+    assert book.sheetnames == ["Báo cáo", "Biểu 01", "Biểu 02", "Biểu 03", "Biểu đồ", "Kiểm tra"]
+
+
+def test_bieu_01_values_bands_and_order(book):
+    published = read_tsv("tuan-giao-2023-09-bieu01.tsv")
+    sheet = book["Biểu 01"]
+    rows = _data_rows(sheet, _first_data_row(sheet))
+    assert [r[1] for r in rows] == published["ten_don_vi"].tolist()
+    assert [r[0] for r in rows] == list(range(1, 20))
+    converted = [round(r[14], 1) for r in rows]  # display check below uses the format code
+    assert [f"{v:.1f}".replace(".", ",") for v in converted] == published[
+        "tong_diem_quy_doi"].tolist()
+    assert [r[15] for r in rows] == published["xep_loai"].tolist()
+    assert [r[16] for r in rows] == list(range(1, 20))
+    assert rows[0][5] == 30  # TDGQ entered as group points shows in its column
+
+
+def test_bieu_01_layout(book):
+    sheet = book["Biểu 01"]
+    first = _first_data_row(sheet)
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert "A8:A10" in merged and "B8:B10" in merged  # STT, name span the header rows
+    assert "C8:M8" in merged  # ĐIỂM CÁC CHỈ SỐ over the 11 indicator columns
+    assert "C9:E9" in merged and sheet["C9"].value == "Công khai, minh bạch"
+    assert sheet["C10"].value == "Chỉ số 1 (5đ)" and sheet["E10"].value == "Chỉ số 3 (10đ)"
+    assert not any(r.min_row >= first for r in sheet.merged_cells.ranges)  # data never merged
+    assert sheet["A5"].value.startswith("KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI") and sheet["A5"].font.b
+    assert sheet["A5"].value.endswith("TRÊN ĐỊA BÀN HUYỆN TUẦN GIÁO THÁNG 9 NĂM 2023")
+    assert sheet["A6"].font.i and "tháng 10 năm 2023 của UBND huyện Tuần Giáo" in sheet["A6"].value
+    assert sheet["A4"].value == "Biểu số 01"
+    right = next(c for c in sheet[1] if c.value == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    assert right.font.b and sheet[2][right.column - 1].value == "Độc lập - Tự do - Hạnh phúc"
+    cell = sheet.cell(first, 15)
+    assert cell.number_format == "0.0" and cell.font.name == "Times New Roman"
+    assert sheet.cell(first, 14).number_format == "0.00"
+    assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.paperSize) == 9
+    assert sheet.print_title_rows == "$8:$10"
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert sheet.page_setup.fitToWidth in (None, 1) and sheet.page_setup.fitToHeight == 0
+    assert sheet.freeze_panes == f"C{first}"
+    rules = [r for cf in sheet.conditional_formatting for r in cf.rules]
+    assert {'"Xuất sắc"', '"Tốt"', '"Khá"', '"Trung bình"', '"Yếu"'} <= {
+        f for r in rules for f in r.formula}
+
+
+def test_bieu_02_totals_and_online_payment(book):
+    published = read_tsv("tuan-giao-2023-09-bieu02.tsv")
+    sheet = book["Biểu 02"]
+    first = _first_data_row(sheet)
+    rows = _data_rows(sheet, first)
+    assert rows[0][1] == "UBND thị trấn Tuần Giáo" and rows[0][11] == 1229100
+    expected = [int(v.replace(".", "")) for v in published["tong_phi"]]
+    assert [r[11] for r in rows[:19]] == expected
+    assert [r[10] for r in rows[:19]] == [int(v) for v in published["tong_so_ho_so"]]
+    total = rows[19]
+    assert total[1] == "TỔNG SỐ" and total[10] == 788 and total[7] == 152
+    assert total[12] == pytest.approx(152 / 788)  # recomputed from sums, not averaged
+    assert sum(1 for r in rows[:19] if r[12] < 0.25) == 10
+    assert sheet.cell(first, 4).number_format == '#,##0;-#,##0;"-"'
+    assert sheet.cell(first, 13).number_format == "0.00%"
+    rules = [r for cf in sheet.conditional_formatting for r in cf.rules]
+    assert any(r.operator == "lessThan" and r.formula == ["0.25"] for r in rules)
+
+
+def test_bieu_03_rates_and_recomputed_total(book):
+    sheet = book["Biểu 03"]
+    first = _first_data_row(sheet)
+    rows = _data_rows(sheet, first)
+    assert [c.value for c in sheet[first - 1]][2:10] == [
+        "(1)", "(2)", "(3)=(2)/(1)", "(5)=(1)-(2)", "(6)=(7)+(9)", "(7)", "(8)=(7)/(6)", "(9)"]
+    assert rows[0][7] == 57 and round(rows[0][8] * 100, 2) == 98.28
+    assert round(rows[4][4] * 100, 2) == 19.44  # Mường Khong 7/36
+    total = rows[19]
+    assert total[1] == "TỔNG SỐ" and total[2] == 903 and total[3] == 806
+    assert total[4] == pytest.approx(806 / 903)
+
+
+def test_narrative(book):
+    text = [r[0] for r in book["Báo cáo"].iter_rows(values_only=True)]
+    assert ("UBND các xã, thị trấn thực hiện chấm điểm đánh giá 19/19 đơn vị, trong đó 07 đơn vị "
+            "xếp loại xuất sắc, 08 đơn vị xếp loại tốt, 04 đơn vị xếp loại khá.") in text
+    payment = next(t for t in text if t.startswith("Còn "))
+    assert payment.startswith("Còn 10/19 đơn vị tỷ lệ thanh toán trực tuyến chưa đạt chỉ tiêu kế "
+                              "hoạch đề ra (từ 25% trở lên), tính trên 19 đơn vị có trong Biểu "
+                              "số 02")
+    assert "- UBND xã Quài Tở: Cung cấp dịch vụ trực tuyến (3,30/20,00 điểm, 16,5%)" in text
+
+
+def test_checks_sheet_reports_the_published_total_mismatch(book):
+    rows = list(book["Kiểm tra"].iter_rows(min_row=2, values_only=True))
+    assert rows[0][:4] == ("Cảnh báo", "Số hóa", 21, "tiep_nhan")
+    assert "1.335" in rows[0][4] and "903" in rows[0][4]
+
+
+def test_chart_parts(report):
+    names = zipfile.ZipFile(report).namelist()
+    charts = [n for n in names if n.startswith("xl/charts/chart")]
+    assert len(charts) == 6  # five groups and the band distribution
+    assert any(n.startswith("xl/drawings/drawing") for n in names)
+
+
+def test_change_since_last_month(tmp_path):
+    from xl766.report.run import create_report
+
+    previous = tmp_path / "thang-8.csv"
+    columns = "CKMB.2,TDGQ,DVTT.1,DVTT.2,SHHS.1,SHHS.2,MDHL.1,MDHL.2,MDHL.3"
+    previous.write_text(f"ten_don_vi,{columns},TONG\n"
+                        "UBND xã Ta Ma,5,30,10,8,2.9,10,5,5,5,85\n"  # better than this month
+                        "UBND xã Mường Mùn,5,30,10,10,3,10,5,5,5,83.15\n", encoding="utf-8")
+    out = tmp_path / "bc.xlsx"
+    content = create_report(SAMPLE, out, previous_path=previous)
+    text = content.paragraphs
+    # converted totals: 81,52/85 vs 83,15/85 → −1,92 on the 100 scale; rank 2 → 1
+    assert "UBND xã Mường Mùn giảm 1,92 điểm (hạng 2 → 1)" in text
+    assert "UBND xã Ta Ma giảm 4,85 điểm (hạng 1 → 2)" in text
+    sheet = load_workbook(out)["Biểu 01"]
+    first = _first_data_row(sheet)
+    labels = {sheet.cell(r, c).value for r in range(8, first) for c in range(18, 21)}
+    assert labels >= {"So với kỳ trước", "Điểm kỳ trước", "Tăng (+) / giảm (−)", "Hạng kỳ trước"}
+    assert sheet.cell(first, 19).value == pytest.approx(81.52 / 85 * 100 - 83.15 / 85 * 100)
+
+
+def test_bad_input_exit_2_lists_all_and_writes_nothing(tmp_path, capsys):
+    bad = tmp_path / "sai.xlsx"
+    book = load_workbook(SAMPLE)
+    book["Nhập liệu"]["C3"] = "năm"
+    book["Phí, lệ phí"]["B4"] = -2
+    book.save(bad)
+    before = bad.read_bytes()
+    out = tmp_path / "bc.xlsx"
+    assert main(["tao-bao-cao", str(bad), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "Số liệu có 2 lỗi; chưa lập báo cáo:" in err
+    assert "trang 'Nhập liệu', dòng 3, cột 'CKMB.2': 'năm' không phải là số" in err
+    assert "trang 'Phí, lệ phí', dòng 4, cột 'chua_tt_so_ho_so': số âm (-2)" in err
+    assert not out.exists() and bad.read_bytes() == before
+
+
+def test_settings_text_is_never_code(tmp_path):
+    from xl766.report.settings import ReportSettings
+
+    settings = ReportSettings(ky_bao_cao="2023-09", ten_co_quan="UBND huyện A",
+                              tieu_de_bieu_01="{__class__} {0.__init__} {nam} =SUM(A1) {thang}")
+    assert settings.fill(settings.tieu_de_bieu_01) == "{__class__} {0.__init__} 2023 =SUM(A1) 9"
+    book = load_workbook(SAMPLE)
+    book["Cấu hình"].append(["tieu_de_bieu_02", None])
+    title = book["Cấu hình"].cell(book["Cấu hình"].max_row, 2)
+    title.value, title.data_type = '=HYPERLINK("x") {ky}', "s"  # typed as text by the clerk
+    source = tmp_path / "in.xlsx"
+    book.save(source)
+    book.close()
+    out = tmp_path / "bc.xlsx"
+    assert main(["tao-bao-cao", str(source), "-o", str(out)]) == 0
+    cell = load_workbook(out)["Biểu 02"]["A5"]
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("X") 09/2023'
+
+
+def test_refuses_existing_output(tmp_path, capsys):
+    out = tmp_path / "bc.xlsx"
+    out.write_bytes(b"old")
+    assert main(["tao-bao-cao", str(SAMPLE), "-o", str(out)]) == 2
+    assert "--ghi-de" in capsys.readouterr().err and out.read_bytes() == b"old"
+
+
+SOFFICE = shutil.which("soffice")
+needs_soffice = pytest.mark.skipif(
+    not SOFFICE and not os.environ.get("XL766_REQUIRE_SOFFICE"), reason="LibreOffice not here")
+
+
+@needs_soffice
+def test_libreoffice_renders_every_appendix(report, tmp_path):
+    assert SOFFICE, "XL766_REQUIRE_SOFFICE is set but soffice is missing"
+    subprocess.run([SOFFICE, "--headless", "--norestore",
+                    f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(report)], check=True, capture_output=True,
+                   timeout=180)
+    pdf = tmp_path / "bao-cao.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    for expected in ("Biểu số 01", "Biểu số 02", "Biểu số 03", "UBND xã Mường Mùn",
+                     "Xuất sắc", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TỔNG SỐ", "95.9"):
+        assert expected in text, expected
