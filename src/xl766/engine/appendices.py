@@ -122,8 +122,9 @@ def digitisation(raw: pd.DataFrame) -> Appendix:
     frame, published, out = _read_counts(raw, DIGITISATION_INPUTS, DIGITISATION_PUBLISHED)
     frame = frame.copy()
     if all(c in frame for c in DIGITISATION_INPUTS):
-        for part, whole, label in (("co_so_hoa_tphs", "tiep_nhan", "số hồ sơ tiếp nhận"),
-                                   ("co_so_hoa_ket_qua", "da_giai_quyet", "số hồ sơ đã giải quyết")):
+        pairs = (("co_so_hoa_tphs", "tiep_nhan", "số hồ sơ tiếp nhận"),
+                 ("co_so_hoa_ket_qua", "da_giai_quyet", "số hồ sơ đã giải quyết"))
+        for part, whole, label in pairs:
             with np.errstate(invalid="ignore"):
                 above = frame[part].to_numpy(float) > frame[whole].to_numpy(float)
             out.cells(above, part, lambda p, lbl=label: f"lớn hơn {lbl}")
