@@ -14,6 +14,7 @@ from xl766.report.inputs import ReportInput
 from xl766.report.settings import ReportSettings
 
 ONLINE_PAYMENT = "thanh_toan_truc_tuyen"
+HEADING, TEXT = "heading", "text"
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class ReportContent:
     fees: Appendix | None
     digitisation: Appendix | None
     previous: pd.DataFrame | None  # converted, rank last period, by current row label
-    paragraphs: list[str]
+    paragraphs: list[tuple[str, str]]  # (HEADING | TEXT, text)
     findings: list[SheetFinding]
     online_target: float | None
 
@@ -64,27 +65,31 @@ def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportS
 
     target = _online_target(settings, indicator_set)
     year, month = settings.period
-    paragraphs = [f"1. Kết quả đánh giá, xếp loại tháng {month} năm {year}",
-                  text.classification(scores, settings.doi_tuong), "(Biểu số 01 kèm theo)"]
+    paragraphs = [(HEADING, f"1. Kết quả đánh giá, xếp loại tháng {month} năm {year}"),
+                  (TEXT, text.classification(scores, settings.doi_tuong)),
+                  (TEXT, "(Biểu số 01 kèm theo)")]
     previous = None
     if previous_source is not None:
         previous_scores = score_table(previous_source.scores.frame, indicator_set)
         previous, notes = text.match_previous(scores, previous_scores)
         collect(previous_source.scores.sheet + " (kỳ trước)",
                 [Finding(Level.NOTE, n) for n in notes])
-        paragraphs += ["2. Thay đổi so với kỳ trước", *text.changes(scores, previous)]
+        paragraphs += [(HEADING, "2. Thay đổi so với kỳ trước"),
+                       *[(TEXT, line) for line in text.changes(scores, previous)]]
     if fee_table is not None and target is not None and "ty_le_truc_tuyen" in fee_table.rows:
-        paragraphs += ["Thanh toán trực tuyến", text.online_payment(fee_table, target),
-                       "(Biểu số 02 kèm theo)"]
+        paragraphs += [(HEADING, "Thanh toán trực tuyến"),
+                       (TEXT, text.online_payment(fee_table, target)),
+                       (TEXT, "(Biểu số 02 kèm theo)")]
     if digit_table is not None and "ty_le_tphs" in digit_table.total:
         total = digit_table.total
-        paragraphs += ["Số hóa hồ sơ", (
+        paragraphs += [(HEADING, "Số hóa hồ sơ"), (TEXT, (
             "Tỷ lệ hồ sơ có số hóa thành phần khi tiếp nhận chung là "
             f"{_percent(total['ty_le_tphs'])}, tỷ lệ số hóa kết quả giải quyết là "
             f"{_percent(total['ty_le_ket_qua'])} (tính lại từ tổng số hồ sơ của "
-            f"{len(digit_table.rows)} đơn vị trong biểu)."), "(Biểu số 03 kèm theo)"]
-    paragraphs += ["Nhóm chỉ số đạt thấp nhất của từng đơn vị (theo tỷ lệ điểm đạt trên điểm "
-                   "tối đa áp dụng):", *[f"- {line}" for line in text.weakest_groups(scores)]]
+            f"{len(digit_table.rows)} đơn vị trong biểu).")), (TEXT, "(Biểu số 03 kèm theo)")]
+    paragraphs += [(HEADING, "Nhóm chỉ số đạt thấp nhất của từng đơn vị (theo tỷ lệ điểm đạt "
+                             "trên điểm tối đa áp dụng)"),
+                   *[(TEXT, f"- {line}") for line in text.weakest_groups(scores)]]
     return ReportContent(settings, indicator_set, scores, fee_table, digit_table, previous,
                          paragraphs, findings, target)
 

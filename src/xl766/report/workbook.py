@@ -12,7 +12,7 @@ import pandas as pd
 from xl766.catalog.models import ConversionMethod
 from xl766.engine.inputs import UNIT_NAME
 from xl766.engine.numbers import format_number
-from xl766.report.content import ReportContent
+from xl766.report.content import HEADING, ReportContent
 from xl766.report.layout import Head, Leaf, depth, header_cells, leaves
 
 FONT = "Times New Roman"
@@ -282,6 +282,9 @@ def _charts(book, styles, content: ReportContent) -> None:
     chart.set_title({"name": "Phân bố xếp loại", "name_font": {"name": FONT, "size": 12}})
     chart.set_legend({"none": True})
     sheet.insert_chart(row, 4, chart)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
 
 
 def _narrative(book, styles, content: ReportContent) -> None:
@@ -289,10 +292,8 @@ def _narrative(book, styles, content: ReportContent) -> None:
     sheet.set_column(0, 0, 120)
     plain = styles(text_wrap=True, valign="top")
     heading = styles(bold=True, text_wrap=True)
-    for row, paragraph in enumerate(content.paragraphs):
-        is_heading = paragraph[:2].rstrip(".").isdigit() or not paragraph.endswith((".", ")"))
-        is_heading = is_heading and not paragraph.startswith("- ")
-        sheet.write_string(row, 0, paragraph, heading if is_heading else plain)
+    for row, (kind, paragraph) in enumerate(content.paragraphs):
+        sheet.write_string(row, 0, paragraph, heading if kind == HEADING else plain)
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
 

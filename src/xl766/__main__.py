@@ -1,0 +1,5 @@
+import sys
+
+from xl766.cli import main
+
+sys.exit(main())
