@@ -222,14 +222,14 @@ def read_scoring_table(raw: pd.DataFrame, indicator_set: IndicatorSet) -> Scorin
         parsed = parse_numbers(cells, whole=counts, with_decimals=not counts)
         limit = maxima.get(code) if role in (Role.POINTS, Role.GROUP_POINTS) else None
         check_values(cells, parsed, name, role, limit, out)
-        columns[(role, code)] = without_bad(parsed)
+        columns[(role, code)] = without_bad(parsed, 100 if role is Role.PERCENT else limit)
     total_cells = by_name.get(PUBLISHED_TOTAL, empty)
     published = parse_numbers(total_cells, with_decimals=True)
     check_values(total_cells, published, PUBLISHED_TOTAL, None, indicator_set.total_max, out)
 
     data = ScoringInput(raw.index, pd.Series(names, index=raw.index, dtype=object),
                         pd.Series(codes, index=raw.index, dtype=object), columns,
-                        without_bad(published))
+                        without_bad(published, indicator_set.total_max))
     _check_forms(data, indicator_set, out)
     _check_units(names, codes, raw.index, out)
     data.findings = out.findings
@@ -251,10 +251,12 @@ def _text(cell) -> str | None:
     return str(cell)
 
 
-def without_bad(parsed: ParsedNumbers) -> ParsedNumbers:
+def without_bad(parsed: ParsedNumbers, limit: float | None = None) -> ParsedNumbers:
     """A cell already reported is not scored: it counts as unknown (``unreadable``), never as
     zero, and never as "not applicable" either."""
     with np.errstate(invalid="ignore"):
         bad = parsed.unreadable | (parsed.values < 0)
+        if limit is not None:
+            bad |= parsed.values > limit + 1e-9
     values = np.where(bad, np.nan, parsed.values)
     return ParsedNumbers(values, parsed.blank | bad, bad, parsed.decimals)
