@@ -223,3 +223,17 @@ def test_libreoffice_renders_every_appendix(report, tmp_path):
     for expected in ("Biểu số 01", "Biểu số 02", "Biểu số 03", "UBND xã Mường Mùn",
                      "Xuất sắc", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "TỔNG SỐ", "95.9"):
         assert expected in text, expected
+
+
+def test_settings_file_for_a_plain_table(tmp_path):
+    from xl766.report.run import create_report
+
+    settings = tmp_path / "cau-hinh.toml"
+    settings.write_text('co_quan_bao_cao = "HUYỆN A"\nten_co_quan = "UBND huyện A"\n'
+                        'ky_bao_cao = "2023-09"\nbo_chi_so = "dienbien-459-2023"\n'
+                        'tieu_de_bieu_01 = "KẾT QUẢ THÁNG {thang}/{nam}"\n', encoding="utf-8")
+    out = tmp_path / "bc.xlsx"
+    create_report(EXAMPLES / "tuan-giao-2023-09-bieu01.csv", out, settings_file=settings)
+    sheet = load_workbook(out)["Biểu 01"]
+    assert sheet["A5"].value == "KẾT QUẢ THÁNG 9/2023" and "UBND huyện A" in sheet["A6"].value
+    assert load_workbook(out).sheetnames == ["Báo cáo", "Biểu 01", "Biểu đồ", "Kiểm tra"]

@@ -109,7 +109,7 @@ def cmd_tao_bao_cao(args) -> int:
 
     content = create_report(Path(args.input), Path(args.output), indicator_set=args.bo_chi_so,
                             period=args.ky, previous_path=args.ky_truoc, issuer=args.co_quan,
-                            overwrite=args.ghi_de)
+                            settings_file=args.cau_hinh, overwrite=args.ghi_de)
     warnings = [f for f in content.findings if f.finding.level is Level.WARNING]
     print(f"Đã lập báo cáo '{args.output}' ({len(content.scores.summary)} đơn vị; "
           f"{len(warnings)} cảnh báo, xem trang 'Kiểm tra').")
@@ -146,6 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--ky", metavar="YYYY-MM", help="kỳ báo cáo; mặc định: theo Cấu hình")
     report.add_argument("--ky-truoc", metavar="PREV_INPUT", help="số liệu kỳ trước để so sánh")
     report.add_argument("--co-quan", metavar='"UBND huyện …"', help="cơ quan ban hành báo cáo")
+    report.add_argument("--cau-hinh", metavar="CAU_HINH.toml",
+                        help="tệp cấu hình (các khóa như trang Cấu hình) thay cho trang Cấu hình")
     report.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
     report.set_defaults(func=cmd_tao_bao_cao)
     return parser

@@ -9,12 +9,14 @@ from xl766.adapters.files import check_output, write_atomically
 from xl766.catalog import load_indicator_set
 from xl766.report.content import ReportContent, assemble
 from xl766.report.inputs import read_report_input
+from xl766.report.settings import ReportSettings
 from xl766.report.workbook import write_report
 
 
 def create_report(input_path: Path, output_path: Path, *, indicator_set: str | None = None,
                   period: str | None = None, previous_path: Path | None = None,
-                  issuer: str | None = None, overwrite: bool = False) -> ReportContent:
+                  issuer: str | None = None, settings_file: Path | None = None,
+                  overwrite: bool = False) -> ReportContent:
     """Read the filled template (or a wide table), check everything, write the appendix workbook.
 
     Nothing is written when the input has errors: they are all raised together.
@@ -25,7 +27,8 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
         raise InputError(f"Tệp báo cáo '{output_path.name}' phải có đuôi .xlsx.")
     check_output(output_path, inputs=sources, overwrite=overwrite)
     source = read_report_input(input_path)
-    settings = source.settings.overridden(ky_bao_cao=period, ten_co_quan=issuer,
+    base = ReportSettings.from_file(settings_file) if settings_file else source.settings
+    settings = base.overridden(ky_bao_cao=period, ten_co_quan=issuer,
                                           bo_chi_so=indicator_set)
     if not settings.bo_chi_so:
         raise InputError("Chưa chọn bộ chỉ số: ghi ở trang 'Cấu hình' (bo_chi_so) "

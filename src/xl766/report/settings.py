@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields, replace
 from datetime import date
+from pathlib import Path
 
 from xl766.adapters.errors import InputError
 
@@ -44,6 +45,17 @@ class ReportSettings:
             raise InputError(f"{origin}: khóa không dùng được: {', '.join(unknown)} "
                              f"(các khóa: {', '.join(sorted(known))})")
         return cls(**{k: v for k, v in pairs.items() if v})
+
+    @classmethod
+    def from_file(cls, path) -> ReportSettings:
+        """A small TOML file with the keys of the Cấu hình sheet, for CLI runs on plain tables."""
+        import tomllib
+
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise InputError(f"Không đọc được tệp cấu hình '{path}': {exc}") from None
+        return cls.from_pairs({k: str(v) for k, v in data.items()}, f"Tệp cấu hình '{path}'")
 
     def overridden(self, **values) -> ReportSettings:
         return replace(self, **{k: v for k, v in values.items() if v})
