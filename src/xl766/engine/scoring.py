@@ -60,9 +60,6 @@ class Scores:
     def has_errors(self) -> bool:
         return any(f.level is Level.ERROR for f in self.findings)
 
-    def findings_for(self, label) -> list[Finding]:
-        return [f for f in self.findings if f.row == label]
-
     def ranking_order(self) -> pd.Index:
         """Best first; ties and unranked units in Vietnamese name order."""
         keys = [(float("inf") if rank is pd.NA else rank, sort_key(name or ""))
