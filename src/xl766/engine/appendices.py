@@ -15,9 +15,10 @@ from xl766.engine.numbers import format_number, parse_numbers
 
 FEE_INPUTS = ("chua_tt_so_ho_so", "chua_tt_phi", "truc_tiep_so_ho_so", "truc_tiep_phi",
               "truc_tuyen_so_tthc", "truc_tuyen_so_ho_so", "truc_tuyen_phi", "tong_so_tthc")
-FEE_PUBLISHED = ("tong_so_ho_so", "tong_phi")  # optional: checked against the sums
+# Optional derived columns (the template computes them with formulas): checked, then recomputed.
+FEE_PUBLISHED = ("tong_so_ho_so", "tong_phi", "ty_le_truc_tuyen")
 DIGITISATION_INPUTS = ("tiep_nhan", "co_so_hoa_tphs", "da_giai_quyet", "co_so_hoa_ket_qua")
-DIGITISATION_PUBLISHED = ("chua_so_hoa_tphs", "chua_so_hoa_ket_qua")
+DIGITISATION_PUBLISHED = ("chua_so_hoa_tphs", "chua_so_hoa_ket_qua", "ty_le_tphs", "ty_le_ket_qua")
 # A row so named holds the published total, not a unit (Biểu 03 of the sample prints one).
 _TOTAL_NAMES = {"tổng số", "tổng", "tổng cộng", "cộng"}
 
@@ -63,17 +64,21 @@ def _read_counts(raw: pd.DataFrame, required: tuple[str, ...], optional: tuple[s
     return frame[~is_total], (frame[is_total].iloc[0] if is_total.any() else None), out
 
 
-def _compare_published(frame: pd.DataFrame, columns: dict[str, str], out: Collector) -> None:
-    """Where the input also gives a derived column, it must agree with the counts."""
-    for column, label in columns.items():
+def _compare_published(frame: pd.DataFrame, derived: dict[str, np.ndarray],
+                       labels: dict[str, str], out: Collector) -> None:
+    """Where the input also gives a derived column, it must agree with the counts. A count
+    within 0.5; a rate (a fraction, shown as a percent) within half of 0.01%."""
+    for column, label in labels.items():
         if column not in frame:
             continue
-        given, derived = frame[column].to_numpy(float), frame[f"_{column}"].to_numpy(float)
+        given = frame[column].to_numpy(float)
+        rate = column.startswith("ty_le")
         with np.errstate(invalid="ignore"):
-            differs = ~np.isnan(given) & (np.abs(given - derived) > 0.5)
-        out.cells(differs, column, lambda p, g=given, d=derived, lbl=label: (
-            f"{lbl} nhập {format_number(g[p])} khác {format_number(d[p])} tính từ các cột thành "
-            "phần"), Level.WARNING)
+            differs = ~np.isnan(given) & (np.abs(given - derived[column]) >
+                                          (0.00005 if rate else 0.5))
+        shown = (lambda v: f"{format_number(v * 100, 2)}%") if rate else format_number
+        out.cells(differs, column, lambda p, g=given, d=derived[column], lbl=label, f=shown: (
+            f"{lbl} nhập {f(g[p])} khác {f(d[p])} tính từ các cột thành phần"), Level.WARNING)
 
 
 def _check_published_total(total: pd.Series, published: pd.Series | None, label: int,
@@ -103,12 +108,16 @@ def fees(raw: pd.DataFrame) -> Appendix:
     counts = ["chua_tt_so_ho_so", "truc_tiep_so_ho_so", "truc_tuyen_so_ho_so"]
     charges = ["chua_tt_phi", "truc_tiep_phi", "truc_tuyen_phi"]
     if all(c in frame for c in FEE_INPUTS):
-        frame["_tong_so_ho_so"] = frame[counts].sum(axis=1, min_count=3)
-        frame["_tong_phi"] = frame[charges].sum(axis=1, min_count=3)
-        _compare_published(frame, {"tong_so_ho_so": "tổng số hồ sơ", "tong_phi": "tổng phí"}, out)
-        frame["tong_so_ho_so"], frame["tong_phi"] = frame.pop("_tong_so_ho_so"), frame.pop(
-            "_tong_phi")
-        frame["ty_le_truc_tuyen"] = _rate(frame["truc_tuyen_so_ho_so"], frame["tong_so_ho_so"])
+        derived = {"tong_so_ho_so": frame[counts].sum(axis=1, min_count=3).to_numpy(float),
+                   "tong_phi": frame[charges].sum(axis=1, min_count=3).to_numpy(float)}
+        derived["ty_le_truc_tuyen"] = _rate(frame["truc_tuyen_so_ho_so"].to_numpy(float),
+                                            derived["tong_so_ho_so"])
+        _compare_published(frame, derived, {"tong_so_ho_so": "tổng số hồ sơ",
+                                            "tong_phi": "tổng phí",
+                                            "ty_le_truc_tuyen": "tỷ lệ thanh toán trực tuyến"},
+                           out)
+        for column, values in derived.items():
+            frame[column] = values
     total = frame.drop(columns=[UNIT_NAME, UNIT_CODE]).sum(min_count=1)
     if "tong_so_ho_so" in total:
         total["ty_le_truc_tuyen"] = _rate(total["truc_tuyen_so_ho_so"], total["tong_so_ho_so"])
@@ -128,18 +137,22 @@ def digitisation(raw: pd.DataFrame) -> Appendix:
             with np.errstate(invalid="ignore"):
                 above = frame[part].to_numpy(float) > frame[whole].to_numpy(float)
             out.cells(above, part, lambda p, lbl=label: f"lớn hơn {lbl}")
-        frame["_chua_so_hoa_tphs"] = frame["tiep_nhan"] - frame["co_so_hoa_tphs"]
-        frame["_chua_so_hoa_ket_qua"] = frame["da_giai_quyet"] - frame["co_so_hoa_ket_qua"]
-        _compare_published(frame, {"chua_so_hoa_tphs": "số hồ sơ chưa số hóa TPHS",
-                                   "chua_so_hoa_ket_qua": "số hồ sơ chưa số hóa kết quả"}, out)
-        for column in DIGITISATION_PUBLISHED:
-            frame[column] = frame.pop(f"_{column}")
-        frame["ty_le_tphs"] = _rate(frame["co_so_hoa_tphs"], frame["tiep_nhan"])
-        frame["ty_le_ket_qua"] = _rate(frame["co_so_hoa_ket_qua"], frame["da_giai_quyet"])
+        column = {name: frame[name].to_numpy(float) for name in DIGITISATION_INPUTS}
+        derived = {
+            "chua_so_hoa_tphs": column["tiep_nhan"] - column["co_so_hoa_tphs"],
+            "chua_so_hoa_ket_qua": column["da_giai_quyet"] - column["co_so_hoa_ket_qua"],
+            "ty_le_tphs": _rate(column["co_so_hoa_tphs"], column["tiep_nhan"]),
+            "ty_le_ket_qua": _rate(column["co_so_hoa_ket_qua"], column["da_giai_quyet"])}
+        _compare_published(frame, derived, {
+            "chua_so_hoa_tphs": "số hồ sơ chưa số hóa TPHS",
+            "chua_so_hoa_ket_qua": "số hồ sơ chưa số hóa kết quả",
+            "ty_le_tphs": "tỷ lệ số hóa TPHS", "ty_le_ket_qua": "tỷ lệ số hóa kết quả"}, out)
+        for name, values in derived.items():
+            frame[name] = values
     total = frame.drop(columns=[UNIT_NAME, UNIT_CODE]).sum(min_count=1)
     if "ty_le_tphs" in total:
         total["ty_le_tphs"] = _rate(total["co_so_hoa_tphs"], total["tiep_nhan"])
         total["ty_le_ket_qua"] = _rate(total["co_so_hoa_ket_qua"], total["da_giai_quyet"])
     _check_published_total(total, published, published.name if published is not None else 0,
-                           (*DIGITISATION_INPUTS, *DIGITISATION_PUBLISHED), out)
+                           (*DIGITISATION_INPUTS, "chua_so_hoa_tphs", "chua_so_hoa_ket_qua"), out)
     return Appendix(frame, total, published, tuple(out.findings))

@@ -197,16 +197,32 @@ def _missing_parts(group: Group, indicator_status: dict, position: int) -> str:
     return ", ".join(parts) or group.code
 
 
-def _bands(indicator_set: IndicatorSet, scores: np.ndarray) -> np.ndarray:
+def classify(indicator_set: IndicatorSet, scores: np.ndarray) -> np.ndarray:
+    """Band labels; the lower bound is inclusive and compared unrounded; None where no score."""
+    scores = np.asarray(scores, dtype=float)
     bands = indicator_set.classification.bands
     conditions = [scores >= b.min_points for b in bands]
-    return np.select(conditions, [b.label for b in bands], default=None).astype(object)
+    labels = np.select(conditions, [b.label for b in bands], default=None).astype(object)
+    labels[np.isnan(scores)] = None
+    return labels
 
 
-def _competition_rank(scores: np.ndarray, labels: pd.Index) -> pd.Series:
+def competition_rank(scores: np.ndarray, labels: pd.Index) -> pd.Series:
     """1, 2, 2, 4: tied units share the best place, the next place is skipped."""
     keyed = pd.Series(np.round(scores, _TIE_DECIMALS), index=labels)
     return keyed.rank(method="min", ascending=False).astype("Int64")
+
+
+def convert(indicator_set: IndicatorSet, total: np.ndarray,
+            applicable_max: np.ndarray) -> np.ndarray:
+    """The converted total: rescaled to the set's maximum when some indicators do not apply."""
+    total = np.asarray(total, dtype=float)
+    if indicator_set.conversion.method is not ConversionMethod.APPLICABLE_MAX:
+        return total
+    applicable_max = np.asarray(applicable_max, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(applicable_max > 0, total / applicable_max * indicator_set.total_max,
+                        np.nan)
 
 
 def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
@@ -241,14 +257,10 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
     published = data.published_total.values
     total = np.where(np.isnan(published), computed, published)
 
+    converted = convert(indicator_set, total, applicable_max)
     if indicator_set.conversion.method is ConversionMethod.APPLICABLE_MAX:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            converted = np.where(applicable_max > 0,
-                                 total / applicable_max * indicator_set.total_max, np.nan)
         notes.add(applicable_max == 0, Level.ERROR, None,
                   lambda p: "không chỉ số nào áp dụng cho đơn vị: không quy đổi được điểm")
-    else:
-        converted = total
     with np.errstate(invalid="ignore"):
         notes.add(published > applicable_max + _FLOAT_SLACK, Level.ERROR, PUBLISHED_TOTAL,
                   lambda p: (f"tổng điểm {format_number(published[p], 2)} lớn hơn điểm tối đa "
@@ -264,10 +276,9 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
     summary = pd.DataFrame({
         "total": total, "computed_total": computed, "published_total": published,
         "applicable_max": applicable_max, "converted": converted,
-        "band": _bands(indicator_set, np.nan_to_num(converted, nan=-np.inf)),
-        "rank": _competition_rank(converted, labels),
+        "band": classify(indicator_set, converted),
+        "rank": competition_rank(converted, labels),
     }, index=labels)
-    summary.loc[np.isnan(converted), "band"] = None
     return Scores(
         indicator_set=indicator_set,
         units=pd.DataFrame({"unit": data.names, "code": data.codes}, index=labels),

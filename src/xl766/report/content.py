@@ -47,21 +47,35 @@ def _online_target(settings: ReportSettings, indicator_set: IndicatorSet) -> flo
     return target.percent if target else None
 
 
+@dataclass(frozen=True)
+class CheckedInput:
+    scores: Scores
+    fees: Appendix | None
+    digitisation: Appendix | None
+    findings: list[SheetFinding]
+
+
+def check_input(source: ReportInput, indicator_set: IndicatorSet) -> CheckedInput:
+    """Score every sheet of the input; every finding names its sheet."""
+    scores = score_table(source.scores.frame, indicator_set)
+    findings = [SheetFinding(source.scores.sheet, f) for f in scores.findings]
+    appendices = []
+    for table, build in ((source.fees, fees), (source.digitisation, digitisation)):
+        appendix = build(table.frame) if table is not None else None
+        if appendix is not None:
+            findings += [SheetFinding(table.sheet, f) for f in appendix.findings]
+        appendices.append(appendix)
+    return CheckedInput(scores, *appendices, findings)
+
+
 def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportSettings,
              previous_source: ReportInput | None = None) -> ReportContent:
-    findings: list[SheetFinding] = []
+    checked = check_input(source, indicator_set)
+    scores, fee_table, digit_table = checked.scores, checked.fees, checked.digitisation
+    findings = list(checked.findings)
 
     def collect(sheet: str, items) -> None:
         findings.extend(SheetFinding(sheet, f) for f in items)
-
-    scores = score_table(source.scores.frame, indicator_set)
-    collect(source.scores.sheet, scores.findings)
-    fee_table = fees(source.fees.frame) if source.fees is not None else None
-    if fee_table is not None:
-        collect(source.fees.sheet, fee_table.findings)
-    digit_table = digitisation(source.digitisation.frame) if source.digitisation else None
-    if digit_table is not None:
-        collect(source.digitisation.sheet, digit_table.findings)
 
     target = _online_target(settings, indicator_set)
     year, month = settings.period
