@@ -52,7 +52,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise InputError(f"Tệp '{path.name}' sai định dạng CSV: {exc}") from None
     cells.columns = pd.Index(header, dtype=object)
     cells.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(cells))
-    return _without_blank_rows(cells.replace("", None))
+    return without_blank_rows(cells.replace("", None))
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
@@ -76,10 +76,10 @@ def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
     header = [("" if h is None else str(h)) for h in rows[0]]
     body = pd.DataFrame(rows[1:], columns=pd.Index(header, dtype=object), dtype=object)
     body.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(body))
-    return RawTable(_without_blank_rows(body), worksheet.title)
+    return RawTable(without_blank_rows(body), worksheet.title)
 
 
-def _without_blank_rows(body: pd.DataFrame) -> pd.DataFrame:
+def without_blank_rows(body: pd.DataFrame) -> pd.DataFrame:
     """Column names are kept as typed, so a repeated one stays visible to the checks."""
     filled = body.notna()
     for name in np.flatnonzero([dtype == np.dtype(object) for dtype in body.dtypes]):

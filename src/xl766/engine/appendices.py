@@ -96,7 +96,7 @@ def _check_published_total(total: pd.Series, published: pd.Series | None, label:
                 column, int(label)))
 
 
-def _rate(numerator, denominator):
+def rate(numerator, denominator):
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(denominator > 0, numerator / denominator, np.nan)
 
@@ -110,7 +110,7 @@ def fees(raw: pd.DataFrame) -> Appendix:
     if all(c in frame for c in FEE_INPUTS):
         derived = {"tong_so_ho_so": frame[counts].sum(axis=1, min_count=3).to_numpy(float),
                    "tong_phi": frame[charges].sum(axis=1, min_count=3).to_numpy(float)}
-        derived["ty_le_truc_tuyen"] = _rate(frame["truc_tuyen_so_ho_so"].to_numpy(float),
+        derived["ty_le_truc_tuyen"] = rate(frame["truc_tuyen_so_ho_so"].to_numpy(float),
                                             derived["tong_so_ho_so"])
         _compare_published(frame, derived, {"tong_so_ho_so": "tổng số hồ sơ",
                                             "tong_phi": "tổng phí",
@@ -120,7 +120,7 @@ def fees(raw: pd.DataFrame) -> Appendix:
             frame[column] = values
     total = frame.drop(columns=[UNIT_NAME, UNIT_CODE]).sum(min_count=1)
     if "tong_so_ho_so" in total:
-        total["ty_le_truc_tuyen"] = _rate(total["truc_tuyen_so_ho_so"], total["tong_so_ho_so"])
+        total["ty_le_truc_tuyen"] = rate(total["truc_tuyen_so_ho_so"], total["tong_so_ho_so"])
     _check_published_total(total, published, published.name if published is not None else 0,
                            ("tong_so_ho_so", "tong_phi"), out)
     return Appendix(frame, total, published, tuple(out.findings))
@@ -141,8 +141,8 @@ def digitisation(raw: pd.DataFrame) -> Appendix:
         derived = {
             "chua_so_hoa_tphs": column["tiep_nhan"] - column["co_so_hoa_tphs"],
             "chua_so_hoa_ket_qua": column["da_giai_quyet"] - column["co_so_hoa_ket_qua"],
-            "ty_le_tphs": _rate(column["co_so_hoa_tphs"], column["tiep_nhan"]),
-            "ty_le_ket_qua": _rate(column["co_so_hoa_ket_qua"], column["da_giai_quyet"])}
+            "ty_le_tphs": rate(column["co_so_hoa_tphs"], column["tiep_nhan"]),
+            "ty_le_ket_qua": rate(column["co_so_hoa_ket_qua"], column["da_giai_quyet"])}
         _compare_published(frame, derived, {
             "chua_so_hoa_tphs": "số hồ sơ chưa số hóa TPHS",
             "chua_so_hoa_ket_qua": "số hồ sơ chưa số hóa kết quả",
@@ -151,8 +151,8 @@ def digitisation(raw: pd.DataFrame) -> Appendix:
             frame[name] = values
     total = frame.drop(columns=[UNIT_NAME, UNIT_CODE]).sum(min_count=1)
     if "ty_le_tphs" in total:
-        total["ty_le_tphs"] = _rate(total["co_so_hoa_tphs"], total["tiep_nhan"])
-        total["ty_le_ket_qua"] = _rate(total["co_so_hoa_ket_qua"], total["da_giai_quyet"])
+        total["ty_le_tphs"] = rate(total["co_so_hoa_tphs"], total["tiep_nhan"])
+        total["ty_le_ket_qua"] = rate(total["co_so_hoa_ket_qua"], total["da_giai_quyet"])
     _check_published_total(total, published, published.name if published is not None else 0,
                            (*DIGITISATION_INPUTS, "chua_so_hoa_tphs", "chua_so_hoa_ket_qua"), out)
     return Appendix(frame, total, published, tuple(out.findings))

@@ -1,0 +1,1 @@
+"""Excel adapters: worksheet functions, ribbon entry points, and the template build."""

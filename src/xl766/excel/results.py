@@ -1,0 +1,78 @@
+"""The Kết quả table that ``CHISO_BANG`` returns: one call scores the whole Nhập liệu table."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from xl766.adapters.tables import FIRST_DATA_ROW, without_blank_rows
+from xl766.catalog.models import ConversionMethod, IndicatorSet
+from xl766.engine.findings import Level
+from xl766.engine.inputs import HEADER_ROW
+from xl766.engine.scoring import score_table
+
+UNIT, TOTAL, APPLICABLE_MAX, CONVERTED, BAND, RANK, NOTES = (
+    "Đơn vị", "Tổng điểm", "Điểm tối đa áp dụng", "Điểm quy đổi", "Xếp loại", "Xếp hạng",
+    "Ghi chú")
+
+
+def converts(indicator_set: IndicatorSet) -> bool:
+    return indicator_set.conversion.method is ConversionMethod.APPLICABLE_MAX
+
+
+def result_columns(indicator_set: IndicatorSet) -> list[str]:
+    """The header row of Kết quả; the template's formats and colours follow it."""
+    middle = [APPLICABLE_MAX, CONVERTED] if converts(indicator_set) else []
+    return [UNIT, *(g.code for g in indicator_set.groups), TOTAL, *middle, BAND, RANK, NOTES]
+
+
+def _cell(value):
+    """Plain Python values for COM: numpy scalars become float/int, no score an empty text."""
+    if value is None or value is pd.NA or value != value:
+        return ""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _row_notes(findings) -> dict[int, str]:
+    """Per row: its errors, or else its warnings, in one short text."""
+    notes: dict[int, str] = {}
+    for level, word in ((Level.ERROR, "Lỗi"), (Level.WARNING, "Cảnh báo")):
+        by_row: dict[int, list[str]] = {}
+        for finding in findings:
+            if finding.level is level and finding.row not in notes:
+                by_row.setdefault(finding.row, []).append(finding.message)
+        notes |= {row: f"{word}: {'; '.join(messages)}" for row, messages in by_row.items()}
+    return notes
+
+
+class TableError(Exception):
+    """The table's shape is wrong (a column the set does not know...): nothing is scored."""
+
+
+def result_table(cells: list[list], indicator_set: IndicatorSet) -> list[list]:
+    """Header plus one row per input row (blank rows stay blank, so rows line up)."""
+    if not cells or not any(cells[0]):
+        raise TableError("bảng Nhập liệu trống hoặc thiếu dòng tiêu đề")
+    header = pd.Index([("" if h is None else str(h)) for h in cells[0]], dtype=object)
+    body = pd.DataFrame([[str(v).upper() if isinstance(v, bool) else v for v in row]
+                         for row in cells[1:]], columns=header, dtype=object)
+    body.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(body))
+    scores = score_table(without_blank_rows(body), indicator_set)
+    table_errors = [f.message for f in scores.findings
+                    if f.row == HEADER_ROW and f.level is Level.ERROR]
+    if table_errors:
+        raise TableError("; ".join(table_errors))
+    columns = result_columns(indicator_set)
+    summary_columns = {TOTAL: "total", APPLICABLE_MAX: "applicable_max",
+                       CONVERTED: "converted", BAND: "band", RANK: "rank"}
+    notes = _row_notes(scores.findings)
+    rows = [columns]
+    for label in body.index:
+        if label not in scores.summary.index:
+            rows.append([""] * len(columns))
+            continue
+        values = {UNIT: scores.units.at[label, "unit"], NOTES: notes.get(label, "")}
+        values |= {g.code: scores.groups.at[label, g.code] for g in indicator_set.groups}
+        values |= {name: scores.summary.at[label, key] for name, key in summary_columns.items()}
+        rows.append([_cell(values[c]) for c in columns])
+    return rows

@@ -1,0 +1,252 @@
+"""Worksheet functions for Excel (xlwings UDFs): ``=CHISO_DIEM(...)`` and friends.
+
+Thin on purpose: each function puts its arguments into the engine's own input shape and reads
+the answer back, so a cell computes exactly what ``xl766 cham-diem`` computes. A bad argument
+comes back as a short Vietnamese text starting with "Lỗi:", never as a traceback. A missing
+value comes back as an empty text: missing is not zero.
+
+On Linux the xlwings decorators attach nothing, so this module imports and tests as plain
+Python; the workbook build re-reads it with the real decorators to write the VBA wrappers.
+UDF arguments carry no type hints: xlwings would take them as converters.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import numpy as np
+import pandas as pd
+import xlwings as xw
+
+from xl766.catalog import CatalogError, load_indicator_set
+from xl766.catalog.models import ConversionMethod, IndicatorSet
+from xl766.engine.appendices import rate
+from xl766.engine.findings import Level
+from xl766.engine.inputs import UNIT_NAME
+from xl766.engine.numbers import parse_numbers
+from xl766.engine.scoring import Scores, classify, competition_rank, convert, score_table
+from xl766.excel.results import TableError, result_table
+
+SET_NAME = "BO_CHI_SO"  # the workbook-level name of the Cấu hình cell holding the set's id
+CATEGORY = "xl766"
+_ROW = 2  # engine findings name a sheet row; a lone argument plays row 2 of a one-row table
+
+
+class ArgumentError(Exception):
+    """Shown in the cell as "Lỗi: <message>"."""
+
+
+def _in_cell(compute):
+    """Run ``compute`` and turn an argument error into the cell's text."""
+    try:
+        return compute()
+    except ArgumentError as error:
+        return f"Lỗi: {error}"
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and math.isnan(value))
+
+
+def _shown(value: float):
+    """NaN (no score) becomes an empty text: Excel would show an empty return as 0."""
+    return "" if value is None or value != value else float(value)
+
+
+@functools.lru_cache(maxsize=16)
+def _load(reference: str) -> IndicatorSet:
+    try:
+        return load_indicator_set(reference)
+    except CatalogError as error:
+        raise ArgumentError(str(error)) from None
+
+
+def _workbook_choice(caller) -> str | None:
+    """The set chosen on Cấu hình, read through the calling cell's workbook (Excel only)."""
+    try:
+        return caller.sheet.book.names[SET_NAME].refers_to_range.value
+    except Exception:  # no caller (plain Python), no such name, or a COM error: not chosen
+        return None
+
+
+def _indicator_set(bo_chi_so, caller) -> IndicatorSet:
+    reference = bo_chi_so if not _blank(bo_chi_so) else _workbook_choice(caller)
+    if _blank(reference):
+        raise ArgumentError("chưa chọn bộ chỉ số (trang Cấu hình, ô bo_chi_so)")
+    return _load(str(reference).strip())
+
+
+def _number(value, label: str) -> float:
+    """One number as a clerk types it ("95,5", "1.229"); blank is NaN; text is an error."""
+    parsed = parse_numbers(pd.Series([value], dtype=object))
+    if parsed.unreadable[0]:
+        raise ArgumentError(f"{label} '{value}' không phải là số")
+    if parsed.values[0] < 0:
+        raise ArgumentError(f"{label} không được âm")
+    return float(parsed.values[0])
+
+
+def _cells(values) -> list:
+    """A range, a row, a column or one cell, as a flat list in reading order."""
+    if not isinstance(values, list | tuple):
+        return [values]
+    return [cell for row in values for cell in (row if isinstance(row, list | tuple) else [row])]
+
+
+def _score_one_row(columns: dict, indicator_set: IndicatorSet) -> Scores:
+    """Score one unit given as {column: value}; every error of that row becomes the answer."""
+    frame = pd.DataFrame({UNIT_NAME: ["-"], **{k: [v] for k, v in columns.items()}},
+                         index=[_ROW], dtype=object)
+    scores = score_table(frame, indicator_set)
+    errors = [f for f in scores.findings if f.level is Level.ERROR]
+    if errors:
+        raise ArgumentError("; ".join(f.message for f in errors))
+    return scores
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("ma_chi_so", doc="Mã chỉ số, ví dụ \"CKMB.1\".")
+@xw.arg("gia_tri", doc="Tỷ lệ % (0-100) hoặc điểm nếu chỉ số nhập điểm; là tử số khi có mẫu số.")
+@xw.arg("mau_so", doc="Mẫu số (không bắt buộc); khi có, gia_tri là tử số.")
+@xw.arg("bo_chi_so", doc="Mã bộ chỉ số (không bắt buộc; mặc định lấy ở trang Cấu hình).")
+def CHISO_DIEM(ma_chi_so, gia_tri, mau_so=None, bo_chi_so=None, caller=None):
+    """Điểm của một chỉ số, tính từ tỷ lệ %, từ tử số/mẫu số, hoặc điểm nhập trực tiếp."""
+    def compute():
+        indicator_set = _indicator_set(bo_chi_so, caller)
+        code = str(ma_chi_so or "").strip()
+        indicator = next((i for i in indicator_set.indicators if i.code == code), None)
+        if indicator is None:
+            raise ArgumentError(f"không có chỉ số '{code}' trong bộ {indicator_set.id}")
+        if not _blank(mau_so):
+            if not indicator.takes_ratio:
+                raise ArgumentError(f"chỉ số {code} nhập điểm trực tiếp, không có mẫu số")
+            columns = {f"{code}/tu": gia_tri, f"{code}/mau": mau_so}
+        else:
+            columns = {f"{code}%" if indicator.takes_ratio else code: gia_tri}
+        return _shown(_score_one_row(columns, indicator_set).indicators[code].iloc[0])
+    return _in_cell(compute)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("ma_nhom", doc="Mã nhóm chỉ số, ví dụ \"CKMB\".")
+@xw.arg("diem_chi_so", ndim=2, doc="Điểm các chỉ số của nhóm, theo thứ tự trong bộ chỉ số.")
+@xw.arg("bo_chi_so", doc="Mã bộ chỉ số (không bắt buộc; mặc định lấy ở trang Cấu hình).")
+def CHISO_NHOM(ma_nhom, diem_chi_so, bo_chi_so=None, caller=None):
+    """Điểm một nhóm chỉ số: tổng điểm các chỉ số thành phần (ô trống theo quy định của bộ)."""
+    def compute():
+        indicator_set = _indicator_set(bo_chi_so, caller)
+        code = str(ma_nhom or "").strip()
+        group = next((g for g in indicator_set.groups if g.code == code), None)
+        if group is None:
+            raise ArgumentError(f"không có nhóm '{code}' trong bộ {indicator_set.id}")
+        points = _cells(diem_chi_so)
+        parts = [i.code for i in group.indicators] or [group.code]
+        if len(points) != len(parts):
+            raise ArgumentError(f"nhóm {code} có {len(parts)} chỉ số ({', '.join(parts)}), "
+                                f"vùng điểm có {len(points)} ô")
+        scores = _score_one_row(dict(zip(parts, points, strict=True)), indicator_set)
+        return _shown(scores.groups[code].iloc[0])
+    return _in_cell(compute)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("diem_nhom", ndim=2, doc="Điểm các nhóm, theo thứ tự nhóm trong bộ chỉ số.")
+@xw.arg("bo_chi_so", doc="Mã bộ chỉ số (không bắt buộc; mặc định lấy ở trang Cấu hình).")
+def CHISO_TONG(diem_nhom, bo_chi_so=None, caller=None):
+    """Tổng điểm đạt được: tổng điểm các nhóm; trống khi còn nhóm chưa có số liệu."""
+    def compute():
+        indicator_set = _indicator_set(bo_chi_so, caller)
+        points = _cells(diem_nhom)
+        codes = [g.code for g in indicator_set.groups]
+        if len(points) != len(codes):
+            raise ArgumentError(f"bộ {indicator_set.id} có {len(codes)} nhóm "
+                                f"({', '.join(codes)}), vùng điểm có {len(points)} ô")
+        scores = _score_one_row(dict(zip(codes, points, strict=True)), indicator_set)
+        return _shown(scores.summary["computed_total"].iloc[0])
+    return _in_cell(compute)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("diem", doc="Tổng điểm đạt được.")
+@xw.arg("toi_da_ap_dung", doc="Tổng điểm tối đa của các chỉ số áp dụng cho đơn vị.")
+@xw.arg("bo_chi_so", doc="Mã bộ chỉ số (không bắt buộc; mặc định lấy ở trang Cấu hình).")
+def CHISO_QUYDOI(diem, toi_da_ap_dung, bo_chi_so=None, caller=None):
+    """Tổng điểm quy đổi về thang điểm của bộ chỉ số khi có chỉ số không áp dụng."""
+    def compute():
+        indicator_set = _indicator_set(bo_chi_so, caller)
+        total, maximum = _number(diem, "điểm"), _number(toi_da_ap_dung, "điểm tối đa áp dụng")
+        if indicator_set.conversion.method is ConversionMethod.APPLICABLE_MAX and maximum == 0:
+            raise ArgumentError("điểm tối đa áp dụng bằng 0: không quy đổi được")
+        return _shown(convert(indicator_set, np.array([total]), np.array([maximum]))[0])
+    return _in_cell(compute)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("diem", doc="Tổng điểm (đã quy đổi nếu bộ chỉ số có quy đổi).")
+@xw.arg("bo_chi_so", doc="Mã bộ chỉ số (không bắt buộc; mặc định lấy ở trang Cấu hình).")
+def CHISO_XEPLOAI(diem, bo_chi_so=None, caller=None):
+    """Xếp loại theo ngưỡng điểm của bộ chỉ số (so sánh điểm chưa làm tròn)."""
+    def compute():
+        indicator_set = _indicator_set(bo_chi_so, caller)
+        label = classify(indicator_set, np.array([_number(diem, "điểm")]))[0]
+        return label or ""
+    return _in_cell(compute)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("diem", doc="Điểm của đơn vị cần xếp hạng.")
+@xw.arg("vung", ndim=2, doc="Điểm của tất cả các đơn vị.")
+def CHISO_XEPHANG(diem, vung):
+    """Thứ hạng (1 là cao nhất); các đơn vị bằng điểm cùng hạng, hạng sau bị bỏ qua."""
+    def compute():
+        score = _number(diem, "điểm")
+        if math.isnan(score):
+            return ""
+        others = [_number(cell, "ô trong vùng") for cell in _cells(vung)
+                  if not isinstance(cell, str) or not cell.strip().startswith("Lỗi")]
+        values = np.array([v for v in others if not math.isnan(v)] + [score])
+        return int(competition_rank(values, pd.RangeIndex(len(values))).iloc[-1])
+    return _in_cell(compute)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("tu", doc="Tử số (số hồ sơ, số thủ tục...).")
+@xw.arg("mau", doc="Mẫu số.")
+def CHISO_TYLE(tu, mau):
+    """Tỷ lệ % = tử số / mẫu số × 100; trống khi thiếu số liệu."""
+    def compute():
+        numerator, denominator = _number(tu, "tử số"), _number(mau, "mẫu số")
+        if denominator == 0:
+            raise ArgumentError("mẫu số bằng 0 (không phát sinh)")
+        if numerator > denominator:
+            raise ArgumentError("tử số lớn hơn mẫu số")
+        return _shown(rate(np.array([numerator]), np.array([denominator]))[0] * 100)
+    return _in_cell(compute)
+
+
+@xw.func(category=CATEGORY)
+@xw.arg("bang", ndim=2, doc="Cả bảng Nhập liệu, có dòng tiêu đề (ví dụ NhapLieu[#All]).")
+@xw.arg("bo_chi_so", doc="Mã bộ chỉ số (không bắt buộc; mặc định lấy ở trang Cấu hình).")
+def CHISO_BANG(bang, bo_chi_so=None, caller=None):
+    """Chấm cả bảng trong một lần gọi: điểm nhóm, tổng, quy đổi, xếp loại, xếp hạng."""
+    try:
+        table = result_table(bang, _indicator_set(bo_chi_so, caller))
+    except (ArgumentError, TableError) as error:
+        table = [[f"Lỗi: {error}"]]
+    return _fit(table, getattr(caller, "shape", None))
+
+
+def _fit(table: list[list], shape: tuple[int, int] | None) -> list[list]:
+    """Pad with empty text to the array formula's size (a legacy array shows #N/A in cells the
+    answer does not reach); when the formula is too small, say so in its last row."""
+    if shape is None:
+        return table
+    rows, columns = shape
+    if len(table) > rows:
+        hidden = len(table) - rows + 1
+        table = table[:rows - 1] + [[f"Lỗi: vùng kết quả thiếu {hidden} dòng; mở rộng công thức "
+                                     "mảng cho đủ số đơn vị"]]
+    return [list(row[:columns]) + [""] * (columns - len(row[:columns])) for row in table] + [
+        [""] * columns for _ in range(rows - len(table))]
