@@ -1,4 +1,5 @@
-"""Command line: `xl766 bo-chi-so`, `xl766 cham-diem`. Heavy imports wait for the command."""
+"""Command line: `xl766 bo-chi-so`, `cham-diem`, `tao-bao-cao`, `tao-mau`. Heavy imports wait
+for the command."""
 
 from __future__ import annotations
 
@@ -118,6 +119,16 @@ def cmd_tao_bao_cao(args) -> int:
     return 0
 
 
+def cmd_tao_mau(args) -> int:
+    from xl766.catalog import load_indicator_set
+    from xl766.excel.build import MACROS, build_template
+
+    build_template(load_indicator_set(args.bo_chi_so), Path(args.output),
+                   macros=Path(args.macros) if args.macros else MACROS, overwrite=args.ghi_de)
+    print(f"Đã tạo mẫu '{args.output}' cho bộ chỉ số {args.bo_chi_so}.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xl766",
@@ -150,6 +161,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help="tệp cấu hình (các khóa như trang Cấu hình) thay cho trang Cấu hình")
     report.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
     report.set_defaults(func=cmd_tao_bao_cao)
+
+    template = commands.add_parser("tao-mau", help="tạo tệp mẫu Excel có macro (.xlsm)")
+    template.add_argument("-o", "--output", required=True, metavar="OUT.xlsm")
+    template.add_argument("--bo-chi-so", required=True, metavar="ID",
+                          help="mã bộ chỉ số hoặc đường dẫn tệp .toml: cột Nhập liệu theo bộ này")
+    template.add_argument("--macros", metavar="DIR", help="thư mục mã VBA và ribbon (mặc định: "
+                          "macros/ của mã nguồn)")
+    template.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
+    template.set_defaults(func=cmd_tao_mau)
     return parser
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from xl766.adapters.palette import BELOW_TARGET_FILL, band_fill
 from xl766.catalog.models import ConversionMethod
 from xl766.engine.inputs import UNIT_NAME
 from xl766.engine.numbers import format_number
@@ -16,8 +17,6 @@ from xl766.report.content import HEADING, ReportContent
 from xl766.report.layout import Head, Leaf, depth, header_cells, leaves
 
 FONT = "Times New Roman"
-BAND_FILLS = ("#C6EFCE", "#DDEBF7", "#FFF2CC", "#FCE4D6", "#FFC7CE", "#E7E6E6")
-BELOW_TARGET_FILL = "#FFC7CE"
 COUNT, MONEY, POINTS_1, POINTS_2, PERCENT = "#,##0", '#,##0;-#,##0;"-"', "0.0", "0.00", "0.00%"
 HEADER_TOP = 7  # rows 0–5 hold the document header block
 
@@ -106,7 +105,7 @@ def _band_formats(sheet, styles, content: ReportContent, first: int, last: int,
                   band_col: int, score_col: int) -> None:
     bands = content.indicator_set.classification.bands
     for position, band in enumerate(bands):
-        fill = styles(bg_color=BAND_FILLS[position % len(BAND_FILLS)])
+        fill = styles(bg_color=band_fill(position))
         sheet.conditional_format(first, band_col, last, band_col, {
             "type": "cell", "criteria": "==", "value": f'"{band.label}"', "format": fill})
         upper = bands[position - 1].min_points if position else None
@@ -276,7 +275,7 @@ def _charts(book, styles, content: ReportContent) -> None:
     chart = book.add_chart({"type": "column"})
     chart.add_series({"name": "Số đơn vị", "categories": [name, row + 1, 0, row + len(bands), 0],
                       "values": [name, row + 1, 1, row + len(bands), 1],
-                      "points": [{"fill": {"color": BAND_FILLS[i]}, "border": {"color": "#595959"}}
+                      "points": [{"fill": {"color": band_fill(i)}, "border": {"color": "#595959"}}
                                  for i in range(len(bands))],
                       "data_labels": {"value": True}})
     chart.set_title({"name": "Phân bố xếp loại", "name_font": {"name": FONT, "size": 12}})

@@ -1,0 +1,313 @@
+"""The template's sheets, laid out with openpyxl from the catalog: a new indicator set gives a new
+template with no code change. Colours and checks are native Excel rules, so they work without
+Python; only Kết quả needs the UDFs."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, fields
+
+from openpyxl.formatting.rule import CellIsRule, FormulaRule
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula
+from openpyxl.worksheet.table import Table, TableStyleInfo
+
+from xl766.adapters.palette import BELOW_TARGET_FILL, band_fill
+from xl766.adapters.safe_text import set_text
+from xl766.catalog import available_sets, load_indicator_set
+from xl766.catalog.models import BlankMeans, IndicatorSet
+from xl766.engine.appendices import DIGITISATION_INPUTS, FEE_INPUTS
+from xl766.engine.inputs import UNIT_CODE, UNIT_NAME, column_roles
+from xl766.excel import results
+from xl766.report.content import ONLINE_PAYMENT
+from xl766.report.inputs import DIGITISATION_SHEET, FEES_SHEET, SCORES_SHEET, SETTINGS_SHEET
+from xl766.report.settings import ReportSettings
+
+GUIDE_SHEET, RESULTS_SHEET, CONFIG_SHEET = "Hướng dẫn", "Kết quả", "xlwings.conf"
+SCORES_TABLE, FEES_TABLE, DIGITISATION_TABLE = "NhapLieu", "PhiLePhi", "SoHoa"
+SET_NAME, TARGET_NAME = "BO_CHI_SO", "CHI_TIEU_TTTT"
+UNIT_ROWS = 300  # rows ready in each input table; Kết quả's array formula covers as many
+INTERPRETER = r"C:\XL766\.venv\Scripts\pythonw.exe"
+UDF_MODULE = "xl766.excel.udfs"
+_LAST_ROW = UNIT_ROWS + 1
+_BOLD = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+
+SETTING_HELP = {
+    "co_quan_chu_quan": "Dòng 1 góc trái của biểu, ví dụ ỦY BAN NHÂN DÂN.",
+    "co_quan_bao_cao": "Dòng 2 góc trái, ví dụ HUYỆN TUẦN GIÁO.",
+    "ten_co_quan": "Tên cơ quan sau chữ \"của\" trong dòng kèm theo báo cáo.",
+    "dia_ban": "Địa bàn trong tiêu đề, ví dụ TRÊN ĐỊA BÀN HUYỆN TUẦN GIÁO.",
+    "doi_tuong": "Các đơn vị được chấm, như câu nhận xét gọi họ.",
+    "ky_bao_cao": "Tháng báo cáo, dạng năm-tháng: 2026-10.",
+    "bo_chi_so": "Bộ chỉ số dùng để chấm (chọn trong danh sách).",
+    "so_bao_cao": "Số báo cáo (để trống để điền tay).",
+    "ngay_bao_cao": "Ngày báo cáo dạng ngày/tháng/năm (để trống để điền tay).",
+    "nguoi_lap_bieu": "Họ tên người lập biểu.",
+    "chi_tieu_thanh_toan_truc_tuyen": "Chỉ tiêu tỷ lệ hồ sơ thanh toán trực tuyến (%); "
+                                      "ô dưới chỉ tiêu tô đỏ ở trang Phí, lệ phí.",
+    "tieu_de_bieu_01": "Tiêu đề Biểu số 01; {thang}, {nam}, {dia_ban} được thay khi lập.",
+    "tieu_de_bieu_02": "Tiêu đề Biểu số 02.",
+    "tieu_de_bieu_03": "Tiêu đề Biểu số 03.",
+}
+
+
+@dataclass(frozen=True)
+class InputColumn:
+    header: str
+    prompt: str
+    low: float | None = None  # None: a text column
+    high: float | None = None
+    whole: bool = False
+
+
+def scores_columns(indicator_set: IndicatorSet) -> list[InputColumn]:
+    """Nhập liệu: a percent for an indicator scored from a ratio, else its points."""
+    columns = [InputColumn(UNIT_NAME, "Tên đơn vị, ví dụ UBND xã Quài Tở."),
+               InputColumn(UNIT_CODE, "Mã đơn vị (không bắt buộc).")]
+    for indicator in indicator_set.indicators:
+        if indicator.takes_ratio:
+            columns.append(InputColumn(f"{indicator.code}%", f"{indicator.name}: tỷ lệ % từ 0 "
+                                       f"đến 100 (tối đa {indicator.max_points:g} điểm).", 0, 100))
+        else:
+            columns.append(InputColumn(indicator.code, f"{indicator.name}: điểm từ 0 đến "
+                                       f"{indicator.max_points:g}.", 0, indicator.max_points))
+    return columns
+
+
+def compatible_sets(indicator_set: IndicatorSet) -> list[str]:
+    """Sets that accept every column of this template's Nhập liệu (the list on Cấu hình)."""
+    headers = {c.header for c in scores_columns(indicator_set)} - {UNIT_NAME, UNIT_CODE}
+    return [i for i in available_sets() if headers <= set(column_roles(load_indicator_set(i)))]
+
+
+def _letter(columns: list, name: str) -> str:
+    return get_column_letter(columns.index(name) + 1)
+
+
+def _header(sheet, names: list[str | None], widths: dict[int, float] | None = None) -> None:
+    """Row 1 styled as a header; a None name leaves the cell to a formula."""
+    for position, name in enumerate(names, start=1):
+        cell = sheet.cell(1, position)
+        if name is not None:
+            set_text(cell, name)
+        cell.font, cell.fill = _BOLD, _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.column_dimensions[get_column_letter(position)].width = (widths or {}).get(
+            position, 30 if position == 1 else 13)
+    sheet.freeze_panes = "B2"
+
+
+def _validate(sheet, column: InputColumn, letter: str) -> None:
+    if column.low is None:
+        rule = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="255")
+    else:
+        rule = DataValidation(type="whole" if column.whole else "decimal", operator="between",
+                              formula1=f"{column.low:g}", formula2=f"{column.high:g}")
+        rule.error = (f"Nhập số từ {column.low:g} đến {column.high:g}"
+                      + (", số nguyên." if column.whole else "."))
+        rule.errorTitle, rule.showErrorMessage = "Số liệu không hợp lệ", True
+    rule.promptTitle, rule.prompt, rule.showInputMessage = column.header[:32], column.prompt[
+        :255], True
+    rule.add(f"{letter}2:{letter}{_LAST_ROW}")
+    sheet.add_data_validation(rule)
+
+
+def _input_table(sheet, name: str, columns: list[InputColumn], derived: dict[str, str]) -> None:
+    """An Excel Table of UNIT_ROWS rows; ``derived`` columns hold formulas ({r} = row)."""
+    headers = [c.header for c in columns] + list(derived)
+    _header(sheet, headers)
+    for position, column in enumerate(columns, start=1):
+        _validate(sheet, column, get_column_letter(position))
+        if column.low is not None:
+            for row in range(2, _LAST_ROW + 1):
+                sheet.cell(row, position).number_format = "0" if column.whole else "0.00"
+    for offset, formula in enumerate(derived.values(), start=len(columns) + 1):
+        for row in range(2, _LAST_ROW + 1):
+            cell = sheet.cell(row, offset, formula.format(r=row))
+            cell.number_format = "0.00%" if "/" in formula else "#,##0"
+            cell.font = Font(italic=True)
+    sheet.add_table(Table(displayName=name, ref=f"A1:{get_column_letter(len(headers))}"
+                                               f"{_LAST_ROW}", tableStyleInfo=_STYLE))
+
+
+def _settings(book, indicator_set: IndicatorSet) -> None:
+    sheet = book.create_sheet(SETTINGS_SHEET)
+    _header(sheet, ["khoa", "gia_tri", "Giải thích"], {1: 32, 2: 50, 3: 80})
+    target = indicator_set.targets.get(ONLINE_PAYMENT)
+    values = {f.name: f.default for f in fields(ReportSettings)} | {
+        "bo_chi_so": indicator_set.id,
+        "chi_tieu_thanh_toan_truc_tuyen": target.percent if target else None}
+    for row, (key, value) in enumerate(values.items(), start=2):
+        set_text(sheet.cell(row, 1), key)
+        cell = sheet.cell(row, 2)
+        if isinstance(value, float | int):
+            cell.value = value
+        else:
+            cell.number_format = "@"  # "2026-10" must stay text, not become a date
+            set_text(cell, value or None)
+        set_text(sheet.cell(row, 3), SETTING_HELP[key])
+        name = {"bo_chi_so": SET_NAME, "chi_tieu_thanh_toan_truc_tuyen": TARGET_NAME}.get(key)
+        if name:
+            book.defined_names[name] = DefinedName(name, attr_text=f"'{SETTINGS_SHEET}'!$B${row}")
+        if key == "bo_chi_so":
+            choices = ",".join(compatible_sets(indicator_set))
+            choice = DataValidation(type="list", formula1=f'"{choices}"')
+            choice.add(f"B{row}")
+            sheet.add_data_validation(choice)
+
+
+def _results(book, indicator_set: IndicatorSet) -> None:
+    sheet = book.create_sheet(RESULTS_SHEET)
+    columns = results.result_columns(indicator_set)
+    _header(sheet, [None] * len(columns), {len(columns): 60})  # the UDF writes the header
+    last = get_column_letter(len(columns))
+    sheet["A1"] = ArrayFormula(f"A1:{last}{_LAST_ROW}",
+                               f"=CHISO_BANG({SCORES_TABLE}[#All],{SET_NAME})")
+    band = _letter(columns, results.BAND)
+    scored = [results.TOTAL, results.CONVERTED] if results.converts(indicator_set) else [
+        results.TOTAL]
+    for name in [*(g.code for g in indicator_set.groups), *scored, results.APPLICABLE_MAX]:
+        if name in columns:
+            letter = _letter(columns, name)
+            for row in range(2, _LAST_ROW + 1):
+                sheet[f"{letter}{row}"].number_format = "0.00"
+    for position, item in enumerate(indicator_set.classification.bands):
+        fill = PatternFill("solid", fgColor=band_fill(position).lstrip("#"))
+        label = item.label.replace('"', '""')
+        sheet.conditional_formatting.add(f"{band}2:{band}{_LAST_ROW}", CellIsRule(
+            operator="equal", formula=[f'"{label}"'], fill=fill))
+        for name in scored:
+            letter = _letter(columns, name)
+            sheet.conditional_formatting.add(f"{letter}2:{letter}{_LAST_ROW}", FormulaRule(
+                formula=[f'${band}2="{label}"'], fill=fill))
+    _band_counts(sheet, indicator_set, len(columns) + 2, band)
+
+
+def _band_counts(sheet, indicator_set: IndicatorSet, column: int, band: str) -> None:
+    """Native COUNTIFs beside the results: how many units in each band."""
+    label_letter, count_letter = get_column_letter(column), get_column_letter(column + 1)
+    set_text(sheet.cell(1, column), results.BAND)
+    set_text(sheet.cell(1, column + 1), "Số đơn vị")
+    for cell in (sheet.cell(1, column), sheet.cell(1, column + 1)):
+        cell.font, cell.fill = _BOLD, _HEADER_FILL
+    sheet.column_dimensions[label_letter].width = 24
+    bands = indicator_set.classification.bands
+    for row, item in enumerate(bands, start=2):
+        set_text(sheet.cell(row, column), item.label)
+        sheet.cell(row, column).fill = PatternFill("solid", fgColor=band_fill(row - 2).lstrip("#"))
+        sheet.cell(row, column + 1, f"=COUNTIF(${band}$2:${band}${_LAST_ROW},{label_letter}{row})")
+    total_row = len(bands) + 2
+    set_text(sheet.cell(total_row, column), "Tổng số")
+    sheet.cell(total_row, column).font = _BOLD
+    sheet.cell(total_row, column + 1, f"=SUM({count_letter}2:{count_letter}{total_row - 1})")
+
+
+def _fees(book) -> None:
+    sheet = book.create_sheet(FEES_SHEET)
+    columns = [InputColumn(UNIT_NAME, "Tên đơn vị."), InputColumn(UNIT_CODE, "Mã đơn vị.")] + [
+        InputColumn(name, "Số nguyên, không âm (số hồ sơ, số thủ tục hoặc số tiền, đồng).",
+                    0, 10**12, whole=True) for name in FEE_INPUTS]
+    names = [c.header for c in columns]
+    count, fee = (lambda prefix: f"{_letter(names, prefix + '_so_ho_so')}{{r}}",
+                  lambda prefix: f"{_letter(names, prefix + '_phi')}{{r}}")
+    parts = ("chua_tt", "truc_tiep", "truc_tuyen")
+    counts, fees = ",".join(count(p) for p in parts), ",".join(fee(p) for p in parts)
+    total = get_column_letter(len(names) + 1)
+    derived = {"tong_so_ho_so": f'=IF(COUNT({counts})=0,"",SUM({counts}))',
+               "tong_phi": f'=IF(COUNT({fees})=0,"",SUM({fees}))',
+               "ty_le_truc_tuyen": f'=IF(N({total}{{r}})=0,"",{count("truc_tuyen")}/{total}{{r}})'}
+    _input_table(sheet, FEES_TABLE, columns, derived)
+    share = get_column_letter(len(names) + 3)
+    sheet.conditional_formatting.add(f"{share}2:{share}{_LAST_ROW}", FormulaRule(
+        formula=[f"AND(ISNUMBER(${share}2),${share}2*100<{TARGET_NAME})"],
+        fill=PatternFill("solid", fgColor=BELOW_TARGET_FILL.lstrip("#"))))
+
+
+def _digitisation(book) -> None:
+    sheet = book.create_sheet(DIGITISATION_SHEET)
+    columns = [InputColumn(UNIT_NAME, "Tên đơn vị."), InputColumn(UNIT_CODE, "Mã đơn vị.")] + [
+        InputColumn(name, "Số hồ sơ: số nguyên, không âm.", 0, 10**9, whole=True)
+        for name in DIGITISATION_INPUTS]
+    names = [c.header for c in columns]
+    cell = {name: f"{_letter(names, name)}{{r}}" for name in DIGITISATION_INPUTS}
+    derived = {}
+    for part, whole, suffix in (("co_so_hoa_tphs", "tiep_nhan", "tphs"),
+                                ("co_so_hoa_ket_qua", "da_giai_quyet", "ket_qua")):
+        derived[f"chua_so_hoa_{suffix}"] = (f'=IF(COUNT({cell[whole]},{cell[part]})<2,"",'
+                                            f"{cell[whole]}-{cell[part]})")
+        derived[f"ty_le_{suffix}"] = f'=IF(N({cell[whole]})=0,"",{cell[part]}/{cell[whole]})'
+    _input_table(sheet, DIGITISATION_TABLE, columns, derived)
+
+
+def _guide(sheet, indicator_set: IndicatorSet) -> None:
+    from xl766.excel import udfs
+
+    sheet.delete_rows(1, sheet.max_row)
+    blank = ("Ô để trống là chỉ số không áp dụng cho đơn vị: điểm tối đa áp dụng giảm tương ứng "
+             "và tổng điểm được quy đổi." if indicator_set.blank.means is BlankMeans.NOT_APPLICABLE
+             else "Ô để trống là chưa có số liệu (không phải 0 điểm): đơn vị chưa có tổng điểm.")
+    lines = [
+        (f"Bảng chấm điểm {indicator_set.name} ({indicator_set.id})", True),
+        ("1. Trang Cấu hình: ghi tên cơ quan, kỳ báo cáo (dạng 2026-10), người lập biểu; "
+         "chọn bộ chỉ số trong danh sách.", False),
+        ("2. Trang Nhập liệu: mỗi đơn vị một dòng. Cột có dấu % là tỷ lệ phần trăm từ 0 đến 100 "
+         "(ví dụ 95,5); cột chỉ có mã là điểm, từ 0 đến điểm tối đa. " + blank, False),
+        ("3. Trang Kết quả tự tính bằng Python: điểm nhóm, tổng điểm, xếp loại, xếp hạng, tô màu "
+         "theo xếp loại. Cột Ghi chú nêu lỗi của từng dòng.", False),
+        ("4. Trang Phí, lệ phí và Số hóa: số liệu Biểu số 02 và 03 (số nguyên). Cột tổng và tỷ lệ "
+         "tự tính; tỷ lệ thanh toán trực tuyến dưới chỉ tiêu tô đỏ.", False),
+        ("5. Thẻ Báo cáo 766: Kiểm tra số liệu liệt kê mọi lỗi ở trang Lỗi dữ liệu (bấm vào ô để "
+         "đến chỗ sai); Tạo báo cáo ghi tệp Biểu 01, 02, 03 cạnh tệp này.", False),
+        ("", False), ("Hàm dùng được trong ô (dấu ; hay , tùy máy)", True)]
+    for name in sorted(n for n in dir(udfs) if n.startswith("CHISO_")):
+        function = getattr(udfs, name)
+        arguments = [p for p in inspect.signature(function).parameters if p != "caller"]
+        lines.append((f"={name}({'; '.join(arguments)}): {inspect.getdoc(function)}", False))
+    lines += [("", False), ("Xếp loại (điểm từ ngưỡng trở lên)", True)]
+    first_band = len(lines) + 1
+    lines += [(f"{b.label}: từ {b.min_points:g} điểm", False)
+              for b in indicator_set.classification.bands]
+    lines += [("", False), ("Các chỉ số", True)]
+    lines += [(f"{i.code} ({i.max_points:g} điểm): {i.name}", False)
+              for i in indicator_set.indicators]
+    for row, (text, bold) in enumerate(lines, start=1):
+        cell = sheet.cell(row, 1)
+        set_text(cell, text or None)
+        cell.font = Font(bold=bold, size=14 if row == 1 else 11)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for position in range(len(indicator_set.classification.bands)):
+        sheet.cell(first_band + position, 1).fill = PatternFill(
+            "solid", fgColor=band_fill(position).lstrip("#"))
+    sheet.column_dimensions["A"].width = 120
+
+
+def _config(sheet) -> None:
+    """xlwings reads its settings from A1 down with no gap."""
+    sheet.delete_rows(1, sheet.max_row)
+    for row, (key, value) in enumerate((
+            ("Interpreter_Win", INTERPRETER), ("UDF Modules", UDF_MODULE),
+            ("Use UDF Server", True), ("ADD_WORKBOOK_TO_PYTHONPATH", False),
+            ("Show Console", False)), start=1):
+        sheet.cell(row, 1, key)
+        sheet.cell(row, 2, value)
+    sheet.title, sheet.sheet_state = CONFIG_SHEET, "hidden"
+
+
+def lay_out(book, indicator_set: IndicatorSet) -> None:
+    """Turn xlwings' standalone quickstart book into the xl766 template."""
+    guide, config = book.worksheets
+    guide.title = GUIDE_SHEET
+    _guide(guide, indicator_set)
+    _settings(book, indicator_set)
+    _input_table(book.create_sheet(SCORES_SHEET), SCORES_TABLE, scores_columns(indicator_set), {})
+    _results(book, indicator_set)
+    _fees(book)
+    _digitisation(book)
+    _config(config)
+    book.move_sheet(config, offset=len(book.worksheets) - 1 - book.worksheets.index(config))
+    book.active = 0
