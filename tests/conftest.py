@@ -1,3 +1,6 @@
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -33,3 +36,16 @@ def set_2026():
 @pytest.fixture
 def dienbien():
     return load_indicator_set("dienbien-459-2023")
+
+
+SOFFICE = shutil.which("soffice")
+needs_soffice = pytest.mark.skipif(
+    not SOFFICE and not os.environ.get("XL766_REQUIRE_SOFFICE"), reason="LibreOffice not here")
+
+
+def soffice(tmp_path: Path, *arguments: str) -> None:
+    """LibreOffice headless with a private profile (a second, independent reader)."""
+    assert SOFFICE, "XL766_REQUIRE_SOFFICE is set but soffice is missing"
+    subprocess.run([SOFFICE, "--headless", "--norestore",
+                    f"-env:UserInstallation=file://{tmp_path}/profile", *arguments],
+                   check=True, capture_output=True, timeout=180)

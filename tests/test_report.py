@@ -1,15 +1,13 @@
 """The monthly report from the bundled Tuần Giáo sample: values, layout read back with openpyxl,
 chart parts in the zip, and what LibreOffice renders."""
 
-import os
-import shutil
 import subprocess
 import zipfile
 
 import pytest
 from openpyxl import load_workbook
 
-from conftest import EXAMPLES, read_tsv
+from conftest import EXAMPLES, needs_soffice, read_tsv, soffice
 from xl766.cli import main
 from xl766.engine.numbers import format_number
 
@@ -205,18 +203,9 @@ def test_refuses_existing_output(tmp_path, capsys):
     assert "--ghi-de" in capsys.readouterr().err and out.read_bytes() == b"old"
 
 
-SOFFICE = shutil.which("soffice")
-needs_soffice = pytest.mark.skipif(
-    not SOFFICE and not os.environ.get("XL766_REQUIRE_SOFFICE"), reason="LibreOffice not here")
-
-
 @needs_soffice
 def test_libreoffice_renders_every_appendix(report, tmp_path):
-    assert SOFFICE, "XL766_REQUIRE_SOFFICE is set but soffice is missing"
-    subprocess.run([SOFFICE, "--headless", "--norestore",
-                    f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(report)], check=True, capture_output=True,
-                   timeout=180)
+    soffice(tmp_path, "--convert-to", "pdf", "--outdir", str(tmp_path), str(report))
     pdf = tmp_path / "bao-cao.pdf"
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout

@@ -34,7 +34,7 @@ INTERPRETER = r"C:\XL766\.venv\Scripts\pythonw.exe"
 UDF_MODULE = "xl766.excel.udfs"
 _LAST_ROW = UNIT_ROWS + 1
 _BOLD = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")  # unlike any band
 _STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
 
 SETTING_HELP = {
@@ -100,6 +100,16 @@ def _header(sheet, names: list[str | None], widths: dict[int, float] | None = No
         sheet.column_dimensions[get_column_letter(position)].width = (widths or {}).get(
             position, 30 if position == 1 else 13)
     sheet.freeze_panes = "B2"
+    _printable(sheet)
+
+
+def _printable(sheet) -> None:
+    """A4 landscape, one page wide, header row repeated on every page."""
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
 
 
 def _validate(sheet, column: InputColumn, letter: str) -> None:
