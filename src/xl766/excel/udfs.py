@@ -78,6 +78,15 @@ def _indicator_set(bo_chi_so, caller) -> IndicatorSet:
     return _load(str(reference).strip())
 
 
+def _named(items, code, kind: str, indicator_set: IndicatorSet):
+    """The indicator or group with this code."""
+    code = str(code or "").strip()
+    found = next((item for item in items if item.code == code), None)
+    if found is None:
+        raise ArgumentError(f"không có {kind} '{code}' trong bộ {indicator_set.id}")
+    return found
+
+
 def _number(value, label: str) -> float:
     """One number as a clerk types it ("95,5", "1.229"); blank is NaN; text is an error."""
     parsed = parse_numbers(pd.Series([value], dtype=object))
@@ -115,10 +124,8 @@ def CHISO_DIEM(ma_chi_so, gia_tri, mau_so=None, bo_chi_so=None, caller=None):
     """Điểm của một chỉ số, tính từ tỷ lệ %, từ tử số/mẫu số, hoặc điểm nhập trực tiếp."""
     def compute():
         indicator_set = _indicator_set(bo_chi_so, caller)
-        code = str(ma_chi_so or "").strip()
-        indicator = next((i for i in indicator_set.indicators if i.code == code), None)
-        if indicator is None:
-            raise ArgumentError(f"không có chỉ số '{code}' trong bộ {indicator_set.id}")
+        indicator = _named(indicator_set.indicators, ma_chi_so, "chỉ số", indicator_set)
+        code = indicator.code
         if not _blank(mau_so):
             if not indicator.takes_ratio:
                 raise ArgumentError(f"chỉ số {code} nhập điểm trực tiếp, không có mẫu số")
@@ -137,10 +144,8 @@ def CHISO_NHOM(ma_nhom, diem_chi_so, bo_chi_so=None, caller=None):
     """Điểm một nhóm chỉ số: tổng điểm các chỉ số thành phần (ô trống theo quy định của bộ)."""
     def compute():
         indicator_set = _indicator_set(bo_chi_so, caller)
-        code = str(ma_nhom or "").strip()
-        group = next((g for g in indicator_set.groups if g.code == code), None)
-        if group is None:
-            raise ArgumentError(f"không có nhóm '{code}' trong bộ {indicator_set.id}")
+        group = _named(indicator_set.groups, ma_nhom, "nhóm", indicator_set)
+        code = group.code
         points = _cells(diem_chi_so)
         parts = [i.code for i in group.indicators] or [group.code]
         if len(points) != len(parts):
