@@ -141,7 +141,8 @@ def _score_indicator(indicator: Indicator, data: ScoringInput, blank_status: Sta
         given = ~numerator.blank & ~denominator.blank
         zero = given & (denominator.values == 0)
         counted = given & ~zero
-        percent[counted] = numerator.values[counted] / denominator.values[counted] * 100
+        with np.errstate(over="ignore"):  # absurd counts are already reported as errors
+            percent[counted] = numerator.values[counted] / denominator.values[counted] * 100
         policy = indicator.zero_denominator
         points[zero] = {ZeroDenominator.ZERO: 0.0, ZeroDenominator.FULL: top}.get(policy, np.nan)
         status[zero] = (Status.NOT_APPLICABLE if policy is ZeroDenominator.NOT_APPLICABLE
