@@ -33,6 +33,7 @@ UNIT_ROWS = 300  # rows ready in each input table; Kết quả's array formula c
 INTERPRETER = r"C:\XL766\.venv\Scripts\pythonw.exe"
 UDF_MODULE = "xl766.excel.udfs"
 _LAST_ROW = UNIT_ROWS + 1
+_GUIDE_CHARACTERS_PER_LINE = 110
 _BOLD = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")  # unlike any band
 _STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
@@ -290,10 +291,13 @@ def _guide(sheet, indicator_set: IndicatorSet) -> None:
         set_text(cell, text or None)
         cell.font = Font(bold=bold, size=14 if row == 1 else 11)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # Readers do not all grow a wrapped row by themselves: give it its lines.
+        sheet.row_dimensions[row].height = 16 * (1 + len(text) // (_GUIDE_CHARACTERS_PER_LINE - 25))
     for position in range(len(indicator_set.classification.bands)):
         sheet.cell(first_band + position, 1).fill = PatternFill(
             "solid", fgColor=band_fill(position).lstrip("#"))
-    sheet.column_dimensions["A"].width = 120
+    sheet.column_dimensions["A"].width = _GUIDE_CHARACTERS_PER_LINE
+    _printable(sheet)
 
 
 def _config(sheet) -> None:
