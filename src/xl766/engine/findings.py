@@ -12,7 +12,7 @@ class Level(StrEnum):
     NOTE = "note"
 
 
-_LEVEL_TEXT = {Level.ERROR: "Lỗi", Level.WARNING: "Cảnh báo", Level.NOTE: "Ghi chú"}
+LEVEL_TEXT = {Level.ERROR: "Lỗi", Level.WARNING: "Cảnh báo", Level.NOTE: "Ghi chú"}
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,8 @@ class Finding:
         if self.column:
             where.append(f"cột '{self.column}'")
         place = ", ".join(where)
-        return f"[{_LEVEL_TEXT[self.level]}] {place}: {self.message}" if place else (
-            f"[{_LEVEL_TEXT[self.level]}] {self.message}")
+        return f"[{LEVEL_TEXT[self.level]}] {place}: {self.message}" if place else (
+            f"[{LEVEL_TEXT[self.level]}] {self.message}")
 
     def as_dict(self) -> dict:
         return {"level": str(self.level), "column": self.column, "message": self.message}

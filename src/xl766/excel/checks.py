@@ -11,14 +11,13 @@ from openpyxl.utils import get_column_letter
 
 from xl766.adapters.errors import InputError
 from xl766.catalog import CatalogError, load_indicator_set
-from xl766.engine.findings import Level
+from xl766.engine.findings import LEVEL_TEXT, Level
 from xl766.report.content import check_input
 from xl766.report.inputs import SETTINGS_SHEET, read_report_input
 
 ERRORS_SHEET = "Lỗi dữ liệu"
 HEADER = ("Trang", "Ô", "Mức", "Nội dung")
-_LEVEL_TEXT = {Level.ERROR: "Lỗi", Level.WARNING: "Cảnh báo", Level.NOTE: "Ghi chú"}
-_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.NOTE: 2}
+_ORDER = {level: position for position, level in enumerate(Level)}  # errors first
 
 
 @dataclass(frozen=True)
@@ -35,7 +34,7 @@ class Problem:
         return f'=HYPERLINK("#\'{sheet}\'!{self.cell}","{self.cell}")'
 
     def row(self) -> tuple[str, str, str, str]:
-        return self.sheet, self.cell, _LEVEL_TEXT[self.level], self.message
+        return self.sheet, self.cell, LEVEL_TEXT[self.level], self.message
 
 
 def problems(path: Path) -> list[Problem]:

@@ -22,16 +22,17 @@ from xl766.catalog.models import BlankMeans, IndicatorSet
 from xl766.engine.appendices import DIGITISATION_INPUTS, FEE_INPUTS
 from xl766.engine.inputs import UNIT_CODE, UNIT_NAME, column_roles
 from xl766.excel import results
+from xl766.excel.udfs import SET_NAME
+from xl766.excel.vba import UDF_MODULE
 from xl766.report.content import ONLINE_PAYMENT
 from xl766.report.inputs import DIGITISATION_SHEET, FEES_SHEET, SCORES_SHEET, SETTINGS_SHEET
 from xl766.report.settings import ReportSettings
 
 GUIDE_SHEET, RESULTS_SHEET, CONFIG_SHEET = "Hướng dẫn", "Kết quả", "xlwings.conf"
 SCORES_TABLE, FEES_TABLE, DIGITISATION_TABLE = "NhapLieu", "PhiLePhi", "SoHoa"
-SET_NAME, TARGET_NAME = "BO_CHI_SO", "CHI_TIEU_TTTT"
+TARGET_NAME = "CHI_TIEU_TTTT"
 UNIT_ROWS = 300  # rows ready in each input table; Kết quả's array formula covers as many
 INTERPRETER = r"C:\XL766\.venv\Scripts\pythonw.exe"
-UDF_MODULE = "xl766.excel.udfs"
 _LAST_ROW = UNIT_ROWS + 1
 _GUIDE_CHARACTERS_PER_LINE = 110
 _BOLD = Font(bold=True)
@@ -84,6 +85,10 @@ def compatible_sets(indicator_set: IndicatorSet) -> list[str]:
     """Sets that accept every column of this template's Nhập liệu (the list on Cấu hình)."""
     headers = {c.header for c in scores_columns(indicator_set)} - {UNIT_NAME, UNIT_CODE}
     return [i for i in available_sets() if headers <= set(column_roles(load_indicator_set(i)))]
+
+
+def _fill(colour: str) -> PatternFill:
+    return PatternFill("solid", fgColor=colour.lstrip("#"))
 
 
 def _letter(columns: list, name: str) -> str:
@@ -188,7 +193,7 @@ def _results(book, indicator_set: IndicatorSet) -> None:
             for row in range(2, _LAST_ROW + 1):
                 sheet[f"{letter}{row}"].number_format = "0.00"
     for position, item in enumerate(indicator_set.classification.bands):
-        fill = PatternFill("solid", fgColor=band_fill(position).lstrip("#"))
+        fill = _fill(band_fill(position))
         label = item.label.replace('"', '""')
         sheet.conditional_formatting.add(f"{band}2:{band}{_LAST_ROW}", CellIsRule(
             operator="equal", formula=[f'"{label}"'], fill=fill))
@@ -210,7 +215,7 @@ def _band_counts(sheet, indicator_set: IndicatorSet, column: int, band: str) -> 
     bands = indicator_set.classification.bands
     for row, item in enumerate(bands, start=2):
         set_text(sheet.cell(row, column), item.label)
-        sheet.cell(row, column).fill = PatternFill("solid", fgColor=band_fill(row - 2).lstrip("#"))
+        sheet.cell(row, column).fill = _fill(band_fill(row - 2))
         sheet.cell(row, column + 1, f"=COUNTIF(${band}$2:${band}${_LAST_ROW},{label_letter}{row})")
     total_row = len(bands) + 2
     set_text(sheet.cell(total_row, column), "Tổng số")
@@ -236,7 +241,7 @@ def _fees(book) -> None:
     share = get_column_letter(len(names) + 3)
     sheet.conditional_formatting.add(f"{share}2:{share}{_LAST_ROW}", FormulaRule(
         formula=[f"AND(ISNUMBER(${share}2),${share}2*100<{TARGET_NAME})"],
-        fill=PatternFill("solid", fgColor=BELOW_TARGET_FILL.lstrip("#"))))
+        fill=_fill(BELOW_TARGET_FILL)))
 
 
 def _digitisation(book) -> None:
@@ -256,7 +261,7 @@ def _digitisation(book) -> None:
 
 
 def _guide(sheet, indicator_set: IndicatorSet) -> None:
-    from xl766.excel import udfs
+    from xl766.excel import udfs  # the module, for the guide's list of functions
 
     sheet.delete_rows(1, sheet.max_row)
     blank = ("Ô để trống là chỉ số không áp dụng cho đơn vị: điểm tối đa áp dụng giảm tương ứng "
@@ -294,8 +299,7 @@ def _guide(sheet, indicator_set: IndicatorSet) -> None:
         # Readers do not all grow a wrapped row by themselves: give it its lines.
         sheet.row_dimensions[row].height = 16 * (1 + len(text) // (_GUIDE_CHARACTERS_PER_LINE - 25))
     for position in range(len(indicator_set.classification.bands)):
-        sheet.cell(first_band + position, 1).fill = PatternFill(
-            "solid", fgColor=band_fill(position).lstrip("#"))
+        sheet.cell(first_band + position, 1).fill = _fill(band_fill(position))
     sheet.column_dimensions["A"].width = _GUIDE_CHARACTERS_PER_LINE
     _printable(sheet)
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from xl766.adapters.tables import FIRST_DATA_ROW, without_blank_rows
 from xl766.catalog.models import ConversionMethod, IndicatorSet
-from xl766.engine.findings import Level
+from xl766.engine.findings import LEVEL_TEXT, Level
 from xl766.engine.inputs import HEADER_ROW
 from xl766.engine.scoring import score_table
 
@@ -36,12 +36,13 @@ def _cell(value):
 def _row_notes(findings) -> dict[int, str]:
     """Per row: its errors, or else its warnings, in one short text."""
     notes: dict[int, str] = {}
-    for level, word in ((Level.ERROR, "Lỗi"), (Level.WARNING, "Cảnh báo")):
+    for level in (Level.ERROR, Level.WARNING):
         by_row: dict[int, list[str]] = {}
         for finding in findings:
             if finding.level is level and finding.row not in notes:
                 by_row.setdefault(finding.row, []).append(finding.message)
-        notes |= {row: f"{word}: {'; '.join(messages)}" for row, messages in by_row.items()}
+        notes |= {row: f"{LEVEL_TEXT[level]}: {'; '.join(messages)}"
+                  for row, messages in by_row.items()}
     return notes
 
 

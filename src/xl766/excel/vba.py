@@ -73,8 +73,9 @@ def _windows_decorators():
     saved_modules = {name: sys.modules.get(name)
                      for name in [*stubs, "xlwings.udfs", UDF_MODULE]}
     saved_decorators = (xlwings.func, xlwings.arg, xlwings.ret)
-    package = importlib.import_module(UDF_MODULE.rpartition(".")[0])
-    saved_attribute = package.__dict__.get("udfs")
+    package_name, _, attribute = UDF_MODULE.rpartition(".")
+    package = importlib.import_module(package_name)
+    saved_attribute = package.__dict__.get(attribute)
     sys.modules.update(stubs)
     sys.modules.pop("xlwings.udfs", None)
     try:
@@ -84,9 +85,9 @@ def _windows_decorators():
         yield udfs, importlib.import_module(UDF_MODULE)
     finally:
         xlwings.func, xlwings.arg, xlwings.ret = saved_decorators
-        package.__dict__.pop("udfs", None)
+        package.__dict__.pop(attribute, None)
         if saved_attribute is not None:
-            package.udfs = saved_attribute
+            setattr(package, attribute, saved_attribute)
         for name, module in saved_modules.items():
             if module is None:
                 sys.modules.pop(name, None)
@@ -118,22 +119,23 @@ def udf_wrappers(workbook_name: str) -> str:
 def description_module() -> str:
     """A Sub that registers each UDF's Vietnamese description and argument help with Excel
     (what "Import Functions" would do through COM), run when the workbook opens."""
+    functions = [(f, [a for a in f["args"] if not a["vba"] and a["name"] != "caller"])
+                 for f in udf_functions()]
+    most = max(len(arguments) for _, arguments in functions)
     lines = [f'Attribute VB_Name = "{DESCRIPTION_MODULE}"',
              f"' Generated from {UDF_MODULE} by `xl766 tao-mau`: do not edit.",
              "Option Explicit", "",
              f"Public Sub {DESCRIPTION_SUB}()",
              "    Dim description As String",
+             "    Dim " + ", ".join(f"help{p} As String" for p in range(most)),
              "    On Error Resume Next  ' a protected or shared workbook keeps Excel's defaults"]
-    for function in udf_functions():
+    for function, arguments in functions:
         lines += [f"    {x}" for x in assign_text("description", function["ret"]["doc"][:255])]
-        arguments = [a for a in function["args"] if not a["vba"] and a["name"] != "caller"]
         for position, argument in enumerate(arguments):
             lines += [f"    {x}" for x in assign_text(f"help{position}", argument["doc"][:255])]
         helps = ", ".join(f"help{p}" for p in range(len(arguments)))
         lines.append(f'    Application.MacroOptions Macro:="{function["name"]}", '
                      f'Description:=description, Category:="{function["category"]}", '
                      f"ArgumentDescriptions:=Array({helps})")
-    most = max(len([a for a in f["args"] if a["name"] != "caller"]) for f in udf_functions())
-    lines.insert(6, "    Dim " + ", ".join(f"help{p} As String" for p in range(most)))
     lines += ["End Sub", ""]
     return "\n".join(lines)
