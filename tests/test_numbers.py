@@ -8,9 +8,15 @@ from xl766.engine.numbers import format_count, format_number, parse_numbers, rou
 @pytest.mark.parametrize(("value", "digits", "expected"), [
     (2.675, 2, 2.68),  # Python's round() gives 2,67
     (0.125, 2, 0.13), (2.5, 0, 3.0), (-2.5, 0, -3.0), (95.90588, 1, 95.9), (89.95, 1, 90.0),
+    (1.005, 2, 1.01), (4.875, 2, 4.88), (4.8749, 2, 4.87), (0.0, 2, 0.0),
 ])
 def test_round_half_up_like_excel(value, digits, expected):
     assert round_half_up(value, digits) == expected
+
+
+def test_round_half_up_on_a_column_keeps_missing():
+    rounded = round_half_up(np.array([0.125, np.nan, 6 * 13 / 16, 2.675]), 2)
+    np.testing.assert_array_equal(rounded, [0.13, np.nan, 4.88, 2.68])
 
 
 def test_vietnamese_formats():

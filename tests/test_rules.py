@@ -39,10 +39,11 @@ def test_linear_from_counts(set_2026):
     assert summary["total"] == pytest.approx(99.4)
 
 
-@pytest.mark.parametrize(("percent", "points"), [(40, 4.8), (49.99, 6 * 49.99 / 50), (50, 6),
-                                                 (73, 6), (0, 0)])
+@pytest.mark.parametrize(("percent", "points"), [(40, 4.8), (49.99, 6.0), (49.9, 5.99),
+                                                 (50, 6), (73, 6), (0, 0), (12.34, 1.48)])
 def test_target_from_percent(set_2026, percent, points):
-    # DVCTT.3: target 50%: 6 if R ≥ 50%, else 6 × R / 50%
+    # DVCTT.3: target 50%: 6 if R ≥ 50%, else 6 × R / 50%, then rounded half-up to 2 decimals
+    # like the portal: 6 × 49,99 / 50 = 5,9988 → 6,00; 6 × 12,34 / 50 = 1,4808 → 1,48
     scores, _ = one(set_2026, **{"DVCTT.3": None, "DVCTT.3%": percent})
     assert scores.indicators["DVCTT.3"].iloc[0] == pytest.approx(points)
 
@@ -120,16 +121,40 @@ def test_group_points_entered_directly(set_2026):
     assert scores.indicator_status["SHHS.1"].iloc[0] == Status.IN_GROUP
 
 
-@pytest.mark.parametrize(("tdgq", "band"), [
-    (10, "Xuất sắc"),  # 90
-    (9.995, "Tốt"),  # 89,995: shown "90,0" but below 90; bands compare unrounded scores
-    (0.5, "Tốt"),  # 80,5
+@pytest.mark.parametrize(("total", "band"), [
+    (90, "Xuất sắc"),
+    (89.995, "Tốt"),  # shown "90,0" but below 90; bands compare unrounded scores
+    (80.5, "Tốt"),
 ])
-def test_band_edges(set_2026, tdgq, band):
-    scores, summary = one(set_2026, **{"TDGQ.1": tdgq})
+def test_band_edges(set_2026, total, band):
+    scores, summary = one(set_2026, TONG=total)
     assert summary["band"] == band
     edge_notes = [f for f in scores.findings if "hiển thị thành" in f.message]
-    assert len(edge_notes) == (tdgq == 9.995)
+    assert len(edge_notes) == (total == 89.995)
+
+
+def test_indicator_points_rounded_half_up_like_the_portal(set_2026):
+    # CKMB.1 6 × 13/16 = 4,875 → 4,88; SHHS.6 2 × 1/16 = 0,125 → 0,13 (Python's round() and
+    # numpy's give 0,12: halves to even).
+    scores, summary = one(set_2026, **{"CKMB.1": None, "CKMB.1/tu": 13, "CKMB.1/mau": 16,
+                                       "SHHS.6": None, "SHHS.6/tu": 1, "SHHS.6/mau": 16})
+    assert scores.indicators.loc[:, ["CKMB.1", "SHHS.6"]].iloc[0].tolist() == [4.88, 0.13]
+    assert scores.groups["CKMB"].iloc[0] == pytest.approx(16.88, abs=1e-12)
+    assert scores.groups["SHHS"].iloc[0] == pytest.approx(20.13, abs=1e-12)
+    assert summary["total"] == pytest.approx(97.01, abs=1e-12)
+
+
+def test_points_entered_are_rounded_too(set_2026):
+    # 9,995 entered for TDGQ.1 is 10,00 under the portal's rule: 90 → Xuất sắc
+    _, summary = one(set_2026, **{"TDGQ.1": 9.995})
+    assert summary["total"] == pytest.approx(90) and summary["band"] == "Xuất sắc"
+
+
+def test_sets_without_rounding_keep_full_precision():
+    dien_bien = load_indicator_set("dienbien-459-2023")
+    assert dien_bien.indicator_decimals is None
+    scores, _ = one(dien_bien, **{"TDGQ.1": 12.345})
+    assert scores.indicators["TDGQ.1"].iloc[0] == 12.345
 
 
 @pytest.mark.parametrize(("published", "band"), [(80, "Tốt"), (79.99, "Khá"), (70, "Khá"),

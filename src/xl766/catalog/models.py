@@ -130,6 +130,13 @@ class Blank(Cited):
     means: BlankMeans
 
 
+class Rounding(Cited):
+    """How the official scorer rounds: each indicator's points half-up to this many decimals,
+    and a group is the sum of the rounded points."""
+
+    indicator_decimals: Annotated[int, Field(ge=0, le=6)]
+
+
 class Target(Cited):
     label: str
     percent: Annotated[float, Field(gt=0, le=100)]
@@ -153,6 +160,8 @@ class IndicatorSet(_Strict):
     blank: Blank
     classification: Classification
     targets: dict[str, Target] = {}
+    # None: indicator points keep full precision (a province's set scored by direct entry).
+    rounding: Rounding | None = None
     # Biểu 01 prints one column per indicator (a province's own set) or per group (766).
     report_columns: Literal["indicators", "groups"] = "groups"
     groups: tuple[Group, ...] = Field(min_length=1)
@@ -178,6 +187,10 @@ class IndicatorSet(_Strict):
 
     def group_of(self, indicator_code: str) -> Group:
         return next(g for g in self.groups if any(i.code == indicator_code for i in g.indicators))
+
+    @property
+    def indicator_decimals(self) -> int | None:
+        return None if self.rounding is None else self.rounding.indicator_decimals
 
     def band_for(self, points: float) -> str:
         return next(b.label for b in self.classification.bands if points >= b.min_points)

@@ -1,7 +1,10 @@
 """The input contract of a scoring table, and every check on it, collected in one pass.
 
 Columns: ``ten_don_vi``, ``ma_don_vi``, ``TONG``; per indicator ``X`` (points), ``X%`` (percent)
-or ``X/tu`` + ``X/mau`` (counts); per group ``G`` (group points entered directly).
+or ``X/tu`` + ``X/mau`` (counts); per group ``G`` (group points entered directly). Points an
+official source published travel beside them as ``X/cong`` and ``G/cong``: checked against the
+recomputation, never scored. ``ghi_chu`` is a note per unit; a column named ``cong:…`` is the
+source's other data, kept as it came and not scored.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from xl766.engine.names import near_misses, normalise
 from xl766.engine.numbers import ParsedNumbers, parse_numbers
 
 UNIT_NAME, UNIT_CODE, PUBLISHED_TOTAL = "ten_don_vi", "ma_don_vi", "TONG"
+UNIT_NOTE = "ghi_chu"
+PUBLISHED_SUFFIX = "/cong"  # points the portal published, for reconciliation
+KEPT_PREFIX = "cong:"  # the portal's other data: kept, not scored
 HEADER_ROW = 1
 
 
@@ -28,6 +34,7 @@ class Role(Enum):
     NUMERATOR = "numerator"
     DENOMINATOR = "denominator"
     GROUP_POINTS = "group_points"
+    PUBLISHED = "published"
 
 
 def column_roles(indicator_set: IndicatorSet) -> dict[str, tuple[Role, str]]:
@@ -41,6 +48,8 @@ def column_roles(indicator_set: IndicatorSet) -> dict[str, tuple[Role, str]]:
             roles[f"{indicator.code}/mau"] = (Role.DENOMINATOR, indicator.code)
     for group in indicator_set.groups:
         roles[group.code] = (Role.GROUP_POINTS, group.code)
+    for code in [i.code for i in indicator_set.indicators] + [g.code for g in indicator_set.groups]:
+        roles[code + PUBLISHED_SUFFIX] = (Role.PUBLISHED, code)
     return roles
 
 
@@ -51,6 +60,7 @@ class ScoringInput:
     labels: pd.Index
     names: pd.Series
     codes: pd.Series
+    notes: pd.Series
     columns: dict[tuple[Role, str], ParsedNumbers]
     published_total: ParsedNumbers
     findings: list[Finding] = field(default_factory=list)
@@ -83,13 +93,13 @@ def _resolve_headers(raw: pd.DataFrame, indicator_set: IndicatorSet,
     """Map each accepted header to its canonical name; report unknown and repeated ones."""
     roles = column_roles(indicator_set)
     canonical = {name.casefold(): name for name in
-                 [UNIT_NAME, UNIT_CODE, PUBLISHED_TOTAL, *roles]}
+                 [UNIT_NAME, UNIT_CODE, PUBLISHED_TOTAL, UNIT_NOTE, *roles]}
     resolved: dict[str, str] = {}
     for header in raw.columns:
         text = str(header).strip()
         name = canonical.get(text.casefold())
         if name is None:
-            if text == "" or text.startswith("Unnamed"):
+            if text == "" or text.startswith("Unnamed") or text.startswith(KEPT_PREFIX):
                 continue
             out.table(_unknown_column_message(text, indicator_set, list(canonical.values())), text)
         elif name in resolved.values():
@@ -212,6 +222,7 @@ def read_scoring_table(raw: pd.DataFrame, indicator_set: IndicatorSet) -> Scorin
     roles = column_roles(indicator_set)
     maxima = {i.code: i.max_points for i in indicator_set.indicators
               if i.rule is not Rule.MONITOR} | {g.code: g.max_points for g in indicator_set.groups}
+    with_points = (Role.POINTS, Role.GROUP_POINTS, Role.PUBLISHED)
 
     columns: dict[tuple[Role, str], ParsedNumbers] = {}
     for name, cells in by_name.items():
@@ -220,7 +231,7 @@ def read_scoring_table(raw: pd.DataFrame, indicator_set: IndicatorSet) -> Scorin
         role, code = roles[name]
         counts = role in (Role.NUMERATOR, Role.DENOMINATOR)
         parsed = parse_numbers(cells, whole=counts, with_decimals=not counts)
-        limit = maxima.get(code) if role in (Role.POINTS, Role.GROUP_POINTS) else None
+        limit = maxima.get(code) if role in with_points else None
         check_values(cells, parsed, name, role, limit, out)
         columns[(role, code)] = without_bad(parsed, 100 if role is Role.PERCENT else limit)
     total_cells = by_name.get(PUBLISHED_TOTAL, empty)
@@ -228,8 +239,10 @@ def read_scoring_table(raw: pd.DataFrame, indicator_set: IndicatorSet) -> Scorin
     check_values(total_cells, published, PUBLISHED_TOTAL, None, indicator_set.total_max, out)
 
     data = ScoringInput(raw.index, pd.Series(names, index=raw.index, dtype=object),
-                        pd.Series(codes, index=raw.index, dtype=object), columns,
-                        without_bad(published, indicator_set.total_max))
+                        pd.Series(codes, index=raw.index, dtype=object),
+                        pd.Series(texts(by_name.get(UNIT_NOTE, empty)), index=raw.index,
+                                  dtype=object),
+                        columns, without_bad(published, indicator_set.total_max))
     _check_forms(data, indicator_set, out)
     _check_units(names, codes, raw.index, out)
     data.findings = out.findings

@@ -103,12 +103,18 @@ def half_unit(decimals: np.ndarray) -> np.ndarray:
     return 0.5 * np.power(10.0, -shown)
 
 
-def round_half_up(value: float, digits: int = 0) -> float:
-    """Excel's ROUND: halves away from zero, on the value as it is written (2,675 → 2,68)."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return value
-    quantum = Decimal(1).scaleb(-digits)
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+def round_half_up(values, digits: int = 0):
+    """Excel's ROUND, on a number or a whole array: halves away from zero, on the value as it is
+    written (2,675 → 2,68; 1,005 → 1,01), NaN stays NaN.
+
+    Scaling leaves float noise (1,005 × 100 = 100,49999999999999); snapping the scaled value to
+    6 decimals first removes it without moving any value that is really below a half.
+    """
+    scale = 10.0 ** digits
+    with np.errstate(invalid="ignore"):
+        scaled = np.round(np.asarray(values, dtype=float) * scale, 6)
+        rounded = np.copysign(np.floor(np.abs(scaled) + 0.5), scaled) / scale
+    return rounded if rounded.ndim else float(rounded)
 
 
 def format_number(value: float | None, digits: int = 0, *, blank: str = "") -> str:

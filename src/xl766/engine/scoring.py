@@ -19,13 +19,22 @@ from xl766.catalog.models import (
     ZeroDenominator,
 )
 from xl766.engine.findings import Finding, Level
-from xl766.engine.inputs import PUBLISHED_TOTAL, Role, ScoringInput, read_scoring_table
+from xl766.engine.inputs import (
+    PUBLISHED_SUFFIX,
+    PUBLISHED_TOTAL,
+    UNIT_NOTE,
+    Role,
+    ScoringInput,
+    read_scoring_table,
+)
 from xl766.engine.names import sort_key
-from xl766.engine.numbers import format_number, half_unit
+from xl766.engine.numbers import format_number, half_unit, round_half_up
 
 # Scores equal to this many decimals are ties: float noise must not split a tie.
 _TIE_DECIMALS = 9
 _FLOAT_SLACK = 1e-9
+# The portal publishes points to 2 decimals: a recomputation within half a cent agrees with it.
+RECONCILE_TOLERANCE = 0.005
 _ZERO_DENOMINATOR_TEXT = {
     ZeroDenominator.ZERO: "tính 0 điểm",
     ZeroDenominator.FULL: "tính đủ điểm tối đa",
@@ -55,6 +64,23 @@ class Scores:
     summary: pd.DataFrame  # total, computed_total, published_total, applicable_max, converted,
     #                        band, rank
     findings: tuple[Finding, ...]
+    # Points an official source published (``X/cong`` columns), by indicator or group code.
+    published: pd.DataFrame
+
+    def reconciliation(self) -> pd.DataFrame:
+        """One row per published cell: unit, code, published, computed, difference."""
+        rows = []
+        for code in self.published.columns:
+            ours = self.indicators[code] if code in self.indicators else self.groups[code]
+            given = self.published[code].notna()
+            for label in self.published.index[given.to_numpy()]:
+                theirs, mine = self.published.at[label, code], ours.at[label]
+                rows.append({"row": label, "unit": self.units.at[label, "unit"],
+                             "code": self.units.at[label, "code"], "indicator": code,
+                             "published": theirs, "computed": mine,
+                             "difference": mine - theirs})
+        return pd.DataFrame(rows, columns=["row", "unit", "code", "indicator", "published",
+                                           "computed", "difference"])
 
     @property
     def has_errors(self) -> bool:
@@ -110,8 +136,8 @@ def _points_from_ratio(indicator: Indicator, percent: np.ndarray) -> np.ndarray:
     return np.zeros_like(percent)  # monitored: shown, never scored
 
 
-def _score_indicator(indicator: Indicator, data: ScoringInput, blank_status: Status,
-                     notes: _Notes):
+def _score_indicator(indicator: Indicator, indicator_set: IndicatorSet, data: ScoringInput,
+                     blank_status: Status, notes: _Notes):
     n = len(data.labels)
     code, top = indicator.code, indicator.max_points
     points = np.full(n, np.nan)
@@ -153,6 +179,12 @@ def _score_indicator(indicator: Indicator, data: ScoringInput, blank_status: Sta
     from_ratio = ~np.isnan(percent)
     points[from_ratio] = _points_from_ratio(indicator, percent[from_ratio])
     status[from_ratio] = Status.SCORED
+    decimals = indicator_set.indicator_decimals
+    if decimals is not None:
+        points = round_half_up(points, decimals)
+        # A percent typed rounded may land on the other side of a rounding half.
+        if as_percent is not None:
+            slack[~as_percent.blank] += 10.0 ** -decimals
     for form in (entered, as_percent, numerator, denominator):
         if form is not None:
             status[form.unreadable & (status != Status.SCORED)] = Status.MISSING
@@ -234,7 +266,8 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
     slack = np.zeros(len(labels))
     ind_points, ind_status, ind_percent = {}, {}, {}
     for indicator in indicator_set.indicators:
-        points, status, percent, extra = _score_indicator(indicator, data, blank_status, notes)
+        points, status, percent, extra = _score_indicator(indicator, indicator_set, data,
+                                                             blank_status, notes)
         ind_points[indicator.code], ind_status[indicator.code] = points, status
         ind_percent[indicator.code] = percent
         slack += extra
@@ -246,7 +279,10 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
         grp_points[group.code], grp_status[group.code], grp_max[group.code] = (
             points, status, group_max)
         slack += extra
-        notes.add(status == Status.MISSING, Level.WARNING, group.code, lambda p, g=group: (
+        # Where an official total is given the unit is ranked on it: a group that is not
+        # itemised withholds nothing.
+        notes.add((status == Status.MISSING) & np.isnan(data.published_total.values),
+                  Level.WARNING, group.code, lambda p, g=group: (
             f"nhóm {g.code} chưa đủ số liệu (thiếu: {_missing_parts(g, ind_status, p)}): "
             "chưa tính được điểm nhóm và tổng điểm"))
 
@@ -273,6 +309,9 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
         f"({format_number(computed[p], 3)}) {format_number(abs(published[p] - computed[p]), 3)} "
         f"điểm, nhiều hơn sai số làm tròn của số liệu nhập (±{format_number(tolerance[p], 3)})"))
     _note_band_edges(indicator_set, converted, notes)
+    published_points = _reconcile(data, ind_points, grp_points, notes)
+    notes.add(data.notes.notna().to_numpy(), Level.NOTE, UNIT_NOTE,
+              lambda p: str(data.notes.iloc[p]))
 
     summary = pd.DataFrame({
         "total": total, "computed_total": computed, "published_total": published,
@@ -290,7 +329,31 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
         group_max=pd.DataFrame(grp_max, index=labels),
         summary=summary,
         findings=tuple(data.findings + notes.findings),
+        published=pd.DataFrame(published_points, index=labels),
     )
+
+
+def _reconcile(data: ScoringInput, indicator_points: dict, group_points: dict,
+               notes: _Notes) -> dict[str, np.ndarray]:
+    """Compare each published point with the recomputation; every difference is a warning."""
+    published = {}
+    for code, ours in (indicator_points | group_points).items():
+        column = data.get(Role.PUBLISHED, code)
+        if column is None:
+            continue
+        theirs = column.values
+        published[code] = theirs
+        given = ~np.isnan(theirs)
+        with np.errstate(invalid="ignore"):
+            differs = given & (np.abs(ours - theirs) > RECONCILE_TOLERANCE + _FLOAT_SLACK)
+        where = code + PUBLISHED_SUFFIX
+        notes.add(differs, Level.WARNING, where, lambda p, c=code, o=ours, t=theirs: (
+            f"{c}: Cổng công bố {format_number(t[p], 2)} điểm, tính lại được "
+            f"{format_number(o[p], 2)} (chênh {format_number(o[p] - t[p], 2)})"))
+        notes.add(given & np.isnan(ours), Level.WARNING, where, lambda p, c=code, t=theirs: (
+            f"{c}: Cổng công bố {format_number(t[p], 2)} điểm nhưng chưa tính lại được "
+            "(thiếu số liệu)"))
+    return published
 
 
 def _note_band_edges(indicator_set: IndicatorSet, converted: np.ndarray, notes: _Notes) -> None:
