@@ -1,5 +1,5 @@
-"""Command line: `xl766 bo-chi-so`, `cham-diem`, `tao-bao-cao`, `tao-mau`. Heavy imports wait
-for the command."""
+"""Command line: `xl766 bo-chi-so`, `cham-diem`, `tao-bao-cao`, `tao-mau`, `nhap-cong`,
+`tai-cong`. Heavy imports wait for the command."""
 
 from __future__ import annotations
 
@@ -129,6 +129,86 @@ def cmd_tao_mau(args) -> int:
     return 0
 
 
+def _period_argument(text: str | None):
+    from xl766.adapters.errors import InputError
+    from xl766.engine.period import Period
+
+    if text is None:
+        return None
+    try:
+        return Period.parse(text)
+    except ValueError as error:
+        raise InputError(f"--ky: {error}.") from None
+
+
+def cmd_nhap_cong(args) -> int:
+    from xl766.adapters import files
+    from xl766.catalog import load_indicator_set
+    from xl766.engine import Level, score_table
+    from xl766.engine.numbers import format_number
+    from xl766.portal import output
+    from xl766.portal.answers import read_answers
+    from xl766.portal.table import portal_table
+
+    period = _period_argument(args.ky)
+    target = Path(args.output)
+    if target.suffix.lower() not in (".csv", ".xlsx"):
+        print("Tệp kết quả phải là .csv hoặc .xlsx.", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    files.check_output(target, inputs=tuple(Path(p) for p in args.paths), overwrite=args.ghi_de)
+    indicator_set = load_indicator_set(args.bo_chi_so)
+    capture = read_answers([Path(p) for p in args.paths], period)
+    if capture.has_errors:
+        errors = [p for p in capture.problems if p.level is Level.ERROR]
+        print(f"Số liệu Cổng có {len(errors)} lỗi; chưa ghi gì:", file=sys.stderr)
+        for problem in errors:
+            print(problem.describe(), file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    table, problems = portal_table(capture, indicator_set, with_province=args.ca_tinh)
+    for problem in capture.problems + problems:
+        print(problem.describe(), file=sys.stderr)
+    framed = table.set_axis(range(2, 2 + len(table)))
+    scores = score_table(framed, indicator_set)
+    errors = [f for f in scores.findings if f.level is Level.ERROR]
+    if errors:
+        print(f"Bảng nhập từ Cổng có {len(errors)} lỗi với bộ {indicator_set.id}; chưa ghi gì:",
+              file=sys.stderr)
+        _report_findings(errors, output.SCORES_SHEET, levels={Level.ERROR})
+        return EXIT_INPUT_ERROR
+    if target.suffix.lower() == ".csv":
+        files.write_atomically(target, lambda tmp: output.write_csv(table, tmp))
+    else:
+        province = next((capture.province(k) for k in capture.answers if capture.province(k)), {})
+        settings = output.settings_for(capture, indicator_set.id, province.get("departmentName"))
+        files.write_atomically(target, lambda tmp: output.write_xlsx(
+            table, tmp, settings, output.source_rows(capture)))
+    checked = scores.reconciliation()
+    differing = int((checked["difference"].abs() > 0.005 + 1e-9).sum())
+    unmatched = int(checked["computed"].isna().sum())
+    print(f"Đã ghi {len(table)} đơn vị, kỳ {capture.period}, vào '{target}'. Đối chiếu: "
+          f"{format_number(len(checked))} điểm Cổng công bố, {differing} điểm chênh quá 0,005, "
+          f"{unmatched} điểm chưa tính lại được.")
+    return 0
+
+
+def cmd_tai_cong(args) -> int:
+    from xl766.portal.fetch import FetchError, fetch_province
+
+    period = _period_argument(args.ky)
+    if period is None:
+        print("Cần --ky (vd 2026-09, 2026-Q3).", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    try:
+        folder = fetch_province(args.tinh, period, Path(args.output), base_url=args.dia_chi,
+                                progress=lambda text: print(text, file=sys.stderr))
+    except FetchError as error:
+        print(error, file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    print(f"Đã tải đủ 6 mục của kỳ {period} vào '{folder}'. Tiếp theo: "
+          f"xl766 nhap-cong '{folder}' -o so-lieu-{period}.xlsx")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xl766",
@@ -170,6 +250,32 @@ def build_parser() -> argparse.ArgumentParser:
                           "macros/ của mã nguồn)")
     template.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
     template.set_defaults(func=cmd_tao_mau)
+
+    portal = commands.add_parser("nhap-cong", help="đọc số liệu đã tải từ Cổng DVCQG thành bảng "
+                                 "chấm điểm (.csv/.xlsx)")
+    portal.add_argument("paths", nargs="+", metavar="PATH",
+                        help="tệp .json câu trả lời của Cổng hoặc thư mục chứa chúng")
+    portal.add_argument("-o", "--output", required=True, metavar="OUT",
+                        help="bảng .csv hoặc sổ .xlsx (Nhập liệu, Cấu hình, Nguồn Cổng)")
+    portal.add_argument("--ky", metavar="KỲ", help="YYYY-MM, YYYY-Qn hoặc YYYY; mặc định: theo "
+                        "manifest.json của lần tải")
+    portal.add_argument("--ca-tinh", action="store_true",
+                        help="thêm dòng số liệu chung của cả tỉnh")
+    portal.add_argument("--bo-chi-so", default="766-2026", metavar="ID",
+                        help="bộ chỉ số để kiểm tra bảng (mặc định 766-2026)")
+    portal.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
+    portal.set_defaults(func=cmd_nhap_cong)
+
+    fetch = commands.add_parser("tai-cong", help="tải số liệu đánh giá 766 của một tỉnh từ Cổng "
+                                "DVCQG (6 mục, lưu nguyên văn)")
+    fetch.add_argument("--tinh", required=True, metavar="MÃ",
+                       help="mã tỉnh trên Cổng (vd H44) hoặc rootDepartmentId (UUID)")
+    fetch.add_argument("--ky", required=True, metavar="KỲ", help="YYYY-MM, YYYY-Qn hoặc YYYY")
+    fetch.add_argument("-o", "--output", required=True, metavar="THU_MUC",
+                       help="thư mục lưu câu trả lời và manifest.json")
+    fetch.add_argument("--dia-chi", metavar="URL", default=None,
+                       help="địa chỉ gốc thay cho https://dichvucong.gov.vn (bản sao, thử nghiệm)")
+    fetch.set_defaults(func=cmd_tai_cong)
     return parser
 
 

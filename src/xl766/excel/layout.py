@@ -45,14 +45,14 @@ SETTING_HELP = {
     "ten_co_quan": "Tên cơ quan sau chữ \"của\" trong dòng kèm theo báo cáo.",
     "dia_ban": "Địa bàn trong tiêu đề, ví dụ TRÊN ĐỊA BÀN HUYỆN TUẦN GIÁO.",
     "doi_tuong": "Các đơn vị được chấm, như câu nhận xét gọi họ.",
-    "ky_bao_cao": "Tháng báo cáo, dạng năm-tháng: 2026-10.",
+    "ky_bao_cao": "Kỳ báo cáo: tháng 2026-10, quý 2026-Q3 hoặc năm 2026.",
     "bo_chi_so": "Bộ chỉ số dùng để chấm (chọn trong danh sách).",
     "so_bao_cao": "Số báo cáo (để trống để điền tay).",
     "ngay_bao_cao": "Ngày báo cáo dạng ngày/tháng/năm (để trống để điền tay).",
     "nguoi_lap_bieu": "Họ tên người lập biểu.",
     "chi_tieu_thanh_toan_truc_tuyen": "Chỉ tiêu tỷ lệ hồ sơ thanh toán trực tuyến (%); "
                                       "ô dưới chỉ tiêu tô đỏ ở trang Phí, lệ phí.",
-    "tieu_de_bieu_01": "Tiêu đề Biểu số 01; {thang}, {nam}, {dia_ban} được thay khi lập.",
+    "tieu_de_bieu_01": "Tiêu đề Biểu số 01; {ten_ky} (tháng/quý/năm …), {thang}, {nam}, {dia_ban} được thay khi lập.",
     "tieu_de_bieu_02": "Tiêu đề Biểu số 02.",
     "tieu_de_bieu_03": "Tiêu đề Biểu số 03.",
 }

@@ -78,8 +78,7 @@ def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportS
         findings.extend(SheetFinding(sheet, f) for f in items)
 
     target = _online_target(settings, indicator_set)
-    year, month = settings.period
-    paragraphs = [(HEADING, f"1. Kết quả đánh giá, xếp loại tháng {month} năm {year}"),
+    paragraphs = [(HEADING, f"1. Kết quả đánh giá, xếp loại {settings.period.words()}"),
                   (TEXT, text.classification(scores, settings.doi_tuong)),
                   (TEXT, "(Biểu số 01 kèm theo)")]
     previous = None

@@ -35,7 +35,7 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
                          "hoặc dùng --bo-chi-so.")
     if not settings.ky_bao_cao:
         raise InputError("Chưa có kỳ báo cáo: ghi ở trang 'Cấu hình' (ky_bao_cao) hoặc dùng --ky.")
-    settings.period  # noqa: B018 - validates YYYY-MM before any work
+    settings.period  # noqa: B018 - validates the period before any work
     previous = read_report_input(Path(previous_path)) if previous_path else None
     content = assemble(source, load_indicator_set(settings.bo_chi_so), settings, previous)
     if content.errors:

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import timedelta
 from pathlib import Path
 
 from xl766.adapters.errors import InputError
+from xl766.engine.period import Period
 
-_PLACEHOLDER = re.compile(r"\{(thang|nam|ky|co_quan|dia_ban)\}")
+_PLACEHOLDER = re.compile(r"\{(thang|nam|ky|ten_ky|co_quan|dia_ban)\}")
 
 DEFAULT_TITLES = {
     "tieu_de_bieu_01": "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP "
                        "TRONG GIẢI QUYẾT TTHC, DVC THEO THỜI GIAN THỰC TRÊN MÔI TRƯỜNG ĐIỆN TỬ "
-                       "{dia_ban} THÁNG {thang} NĂM {nam}",
-    "tieu_de_bieu_02": "THỐNG KÊ PHÍ, LỆ PHÍ THỰC HIỆN TTHC THÁNG {thang} NĂM {nam}",
-    "tieu_de_bieu_03": "KẾT QUẢ THỰC HIỆN SỐ HÓA HỒ SƠ THỦ TỤC HÀNH CHÍNH THÁNG {thang} NĂM {nam}",
+                       "{dia_ban} {ten_ky}",
+    "tieu_de_bieu_02": "THỐNG KÊ PHÍ, LỆ PHÍ THỰC HIỆN TTHC {ten_ky}",
+    "tieu_de_bieu_03": "KẾT QUẢ THỰC HIỆN SỐ HÓA HỒ SƠ THỦ TỤC HÀNH CHÍNH {ten_ky}",
 }
 
 
@@ -27,7 +28,7 @@ class ReportSettings:
     ten_co_quan: str = ""  # as it reads after "của …" in the attachment line
     dia_ban: str = ""  # e.g. "TRÊN ĐỊA BÀN HUYỆN TUẦN GIÁO"
     doi_tuong: str = "Các đơn vị"  # who was scored, as the narrative names them
-    ky_bao_cao: str = ""  # YYYY-MM
+    ky_bao_cao: str = ""  # YYYY-MM, YYYY-Qn or YYYY
     bo_chi_so: str = ""
     so_bao_cao: str = ""
     ngay_bao_cao: str = ""  # DD/MM/YYYY; blank leaves room to fill in by hand
@@ -61,28 +62,31 @@ class ReportSettings:
         return replace(self, **{k: v for k, v in values.items() if v})
 
     @property
-    def period(self) -> tuple[int, int]:
-        match = re.fullmatch(r"(\d{4})-(\d{1,2})", self.ky_bao_cao.strip())
-        if not match or not 1 <= int(match.group(2)) <= 12:
-            raise InputError(f"Kỳ báo cáo '{self.ky_bao_cao}' phải có dạng YYYY-MM (vd 2023-09).")
-        return int(match.group(1)), int(match.group(2))
+    def period(self) -> Period:
+        try:
+            return Period.parse(self.ky_bao_cao)
+        except ValueError as error:
+            raise InputError(f"Kỳ báo cáo: {error}.") from None
 
     def fill(self, text: str) -> str:
         """Known placeholders only; anything else, '{__class__}' included, stays as typed."""
-        year, month = self.period
-        values = {"thang": str(month), "nam": str(year), "ky": f"{month:02d}/{year}",
-                  "co_quan": self.ten_co_quan, "dia_ban": self.dia_ban}
+        period = self.period
+        if period.month is None and re.search(r"\{thang\}", text):
+            raise InputError(f"Tiêu đề '{text}' có {{thang}} nhưng kỳ báo cáo {period} không phải "
+                             "một tháng: dùng {ten_ky} (tự ghi 'tháng …', 'quý …' hoặc 'năm …').")
+        values = {"thang": str(period.month), "nam": str(period.year), "ky": period.short(),
+                  "ten_ky": period.words(), "co_quan": self.ten_co_quan, "dia_ban": self.dia_ban}
         return " ".join(_PLACEHOLDER.sub(lambda m: values[m.group(1)], text).split())
 
     def attachment_line(self) -> str:
         """'(Kèm theo Báo cáo số …/BC-UBND ngày … tháng … năm … của …)'; the report is issued in
         the month after the period unless a date is given."""
-        year, month = self.period
+        last = self.period.last_day
         blank = "\u00a0" * 6
         if self.ngay_bao_cao:
             day, issue_month, issue_year = (self.ngay_bao_cao.split("/") + ["", "", ""])[:3]
         else:
-            following = date(year + month // 12, month % 12 + 1, 1)
+            following = last + timedelta(days=1)
             day, issue_month, issue_year = blank, str(following.month), str(following.year)
         return (f"(Kèm theo Báo cáo số {self.so_bao_cao or blank}/BC-UBND ngày {day} tháng "
                 f"{issue_month} năm {issue_year} của {self.ten_co_quan or blank})")

@@ -119,7 +119,7 @@ def _band_formats(sheet, styles, content: ReportContent, first: int, last: int,
 def _bieu_01(book, styles, content: ReportContent) -> None:
     s = content.indicator_set
     scores, summary = content.scores, content.scores.summary
-    year, month = content.settings.period
+    period = content.settings.period
     if s.report_columns == "indicators":
         groups = []
         for group in s.groups:
@@ -138,7 +138,7 @@ def _bieu_01(book, styles, content: ReportContent) -> None:
     tail = [Leaf("ĐIỂM ĐẠT ĐƯỢC", "total", POINTS_2, 11)]
     if s.conversion.method is ConversionMethod.APPLICABLE_MAX:
         tail.append(Leaf("TỔNG ĐIỂM QUY ĐỔI", "converted", POINTS_1, 11))
-    tail += [Leaf(f"Xếp loại tháng {month}", "band", None, 12), Leaf("Xếp hạng", "rank", "0", 8)]
+    tail += [Leaf(f"Xếp loại {period.words()}", "band", None, 12), Leaf("Xếp hạng", "rank", "0", 8)]
     if content.previous is not None:
         tail.append(Head("So với kỳ trước", (Leaf("Điểm kỳ trước", "prev", POINTS_1, 10),
                                               Leaf("Tăng (+) / giảm (−)", "delta", "+0.00;-0.00;0",

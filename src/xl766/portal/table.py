@@ -1,0 +1,164 @@
+"""Portal answers → the scoring table of set 766-2026, one row per unit in the portal's order.
+
+Counts go where the portal gives them (``X/tu``, ``X/mau``), a percent where it gives only a
+ratio (``X%``), group points where it gives nothing finer (``G``); the portal's own points
+travel as ``X/cong`` and ``G/cong`` for reconciliation. ``null`` stays blank: missing, never 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from xl766.catalog.models import IndicatorSet
+from xl766.engine.findings import Level
+from xl766.engine.inputs import (
+    KEPT_PREFIX,
+    PUBLISHED_SUFFIX,
+    PUBLISHED_TOTAL,
+    UNIT_CODE,
+    UNIT_NAME,
+    UNIT_NOTE,
+)
+from xl766.portal.answers import LEGACY, SERVICE_RESULTS, Capture, Problem
+from xl766.portal.mapping import Endpoint, PortalMapping, load_mapping
+
+
+@dataclass
+class _Unit:
+    name: str | None = None
+    code: str | None = None
+    cells: dict[str, object] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+class _Units:
+    """Units keyed by departmentId (the only key every answer carries), in first-seen order."""
+
+    def __init__(self):
+        self.by_key: dict[str, _Unit] = {}
+
+    def get(self, row: dict) -> _Unit:
+        key = str(row.get("departmentId") or row.get("departmentCode")
+                  or row.get("departmentName"))
+        unit = self.by_key.setdefault(key, _Unit())
+        unit.name = unit.name or row.get("departmentName")
+        unit.code = unit.code or row.get("departmentCode")
+        return unit
+
+
+def _number_or_none(value):
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _metric_cells(unit: _Unit, endpoint: Endpoint, row: dict, unknown: set[str]) -> None:
+    indicators = {m.code: m.indicator for m in endpoint.metrics}
+    for metric in row.get("metrics") or []:
+        code = metric.get("code")
+        numerator, denominator = (_number_or_none(metric.get("numerator")),
+                                  _number_or_none(metric.get("denominator")))
+        ratio, points = _number_or_none(metric.get("ratio")), _number_or_none(metric.get("score"))
+        if code not in indicators:
+            unknown.add(str(code))
+        target = indicators.get(code)
+        if target is None:  # monitored or unknown: kept as the portal gave it
+            stem = f"{KEPT_PREFIX}{code}"
+            unit.cells |= {f"{stem}/tu": numerator, f"{stem}/mau": denominator,
+                           f"{stem}%": ratio, f"{stem}/diem": points}
+            continue
+        if numerator is not None and denominator is not None:
+            unit.cells |= {f"{target}/tu": numerator, f"{target}/mau": denominator}
+        elif ratio is not None:
+            unit.cells[f"{target}%"] = ratio
+        unit.cells[target + PUBLISHED_SUFFIX] = points
+        if metric.get("dataQualityStatus"):
+            unit.notes.append(f"{target}: {metric['dataQualityStatus']}"
+                              + (f" — {metric['dataQualityMessage']}"
+                                 if metric.get("dataQualityMessage") else ""))
+    unit.cells[endpoint.group + PUBLISHED_SUFFIX] = _number_or_none(row.get("totalScore"))
+
+
+def _tree_cells(unit: _Unit, endpoint: Endpoint, row: dict) -> None:
+    counted = False
+    for counts in endpoint.counts:
+        parts = [[_number_or_none(row.get(f)) for f in fields]
+                 for fields in (counts.numerator, counts.denominator)]
+        if all(v is not None for part in parts for v in part):
+            unit.cells |= {f"{counts.indicator}/tu": sum(parts[0]),
+                           f"{counts.indicator}/mau": sum(parts[1])}
+            counted = True
+        elif any(f in row for f in counts.numerator + counts.denominator):
+            counted = True  # the fields are there but null: missing, and the group with it
+    points = next((_number_or_none(row[f]) for f in endpoint.group_points if f in row), None)
+    unit.cells[endpoint.group + PUBLISHED_SUFFIX] = points
+    if not counted and points is not None:
+        unit.cells[endpoint.group] = points
+
+
+def _column_order(indicator_set: IndicatorSet, present: set[str]) -> list[str]:
+    wanted = [UNIT_NAME, UNIT_CODE]
+    for group in indicator_set.groups:
+        for indicator in group.indicators:
+            code = indicator.code
+            wanted += [f"{code}/tu", f"{code}/mau", f"{code}%", code + PUBLISHED_SUFFIX]
+        wanted += [group.code, group.code + PUBLISHED_SUFFIX]
+    wanted += [PUBLISHED_TOTAL, UNIT_NOTE]
+    kept = sorted(c for c in present if c.startswith(KEPT_PREFIX))
+    return [c for c in wanted if c in present or c in (UNIT_NAME, UNIT_CODE)] + kept
+
+
+def portal_table(capture: Capture, indicator_set: IndicatorSet, *, with_province: bool = False,
+                 mapping: PortalMapping | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """The scoring table; problems name the file they come from."""
+    mapping = mapping or load_mapping()
+    units, province = _Units(), _Units()
+    problems: list[Problem] = []
+    for endpoint in mapping.endpoints:
+        answers = capture.answers.get(endpoint.name)
+        if not answers:
+            if capture.answers.keys() - {SERVICE_RESULTS, LEGACY}:
+                problems.append(Problem(Level.WARNING, f"thiếu câu trả lời '{endpoint.name}': "
+                                        f"nhóm {endpoint.group} chưa chấm được cho mọi đơn vị "
+                                        "(không tính là 0 điểm)"))
+            continue
+        unknown: set[str] = set()
+        rows = [(units, r) for r in capture.rows(endpoint.name)]
+        own = capture.province(endpoint.name)
+        if with_province and own:
+            rows.insert(0, (province, own))
+        for target, row in rows:
+            unit = target.get(row)
+            if endpoint.shape == "metrics":
+                _metric_cells(unit, endpoint, row, unknown)
+            else:
+                _tree_cells(unit, endpoint, row)
+        kept = unknown - {m.code for m in endpoint.metrics}
+        if kept:
+            problems.append(Problem(Level.WARNING, f"mã chỉ số lạ {', '.join(sorted(kept))}: "
+                                    f"giữ nguyên trong cột '{KEPT_PREFIX}…', không chấm điểm",
+                                    answers[0].path.name))
+    for row in capture.rows(SERVICE_RESULTS):
+        units.get(row).cells[PUBLISHED_TOTAL] = _number_or_none(row.get("totalScore"))
+    legacy = mapping.legacy
+    for row in capture.rows(LEGACY):
+        unit = units.get({"departmentCode": row.get(legacy.code_field),
+                          "departmentName": row.get(legacy.name_field)})
+        unit.cells |= {group: row.get(old) for old, group in legacy.groups.items()}
+        unit.cells[PUBLISHED_TOTAL] = row.get(legacy.total_field)
+    everyone = list(province.by_key.values()) + list(units.by_key.values())
+    records = [{UNIT_NAME: u.name, UNIT_CODE: u.code, **u.cells,
+                UNIT_NOTE: "; ".join(u.notes) or None} for u in everyone]
+    present = {k for record in records for k, v in record.items() if v is not None}
+    frame = pd.DataFrame(records, columns=_column_order(indicator_set, present), dtype=object)
+    return frame.where(frame.notna(), None), problems + _quality_summary(everyone)
+
+
+def _quality_summary(units: list[_Unit]) -> list[Problem]:
+    """One line per data-quality flag, with how many units carry it; each unit's note says it."""
+    counted: dict[str, int] = {}
+    for unit in units:
+        for note in unit.notes:
+            counted[note] = counted.get(note, 0) + 1
+    return [Problem(Level.NOTE, f"{n} đơn vị có cờ chất lượng số liệu của Cổng: {note}")
+            for note, n in counted.items()]
