@@ -52,7 +52,8 @@ SETTING_HELP = {
     "nguoi_lap_bieu": "Họ tên người lập biểu.",
     "chi_tieu_thanh_toan_truc_tuyen": "Chỉ tiêu tỷ lệ hồ sơ thanh toán trực tuyến (%); "
                                       "ô dưới chỉ tiêu tô đỏ ở trang Phí, lệ phí.",
-    "tieu_de_bieu_01": "Tiêu đề Biểu số 01; {ten_ky} (tháng/quý/năm …), {thang}, {nam}, {dia_ban} được thay khi lập.",
+    "tieu_de_bieu_01": "Tiêu đề Biểu số 01; {ten_ky} (tháng/quý/năm …), {thang}, {nam}, "
+                       "{dia_ban} được thay khi lập.",
     "tieu_de_bieu_02": "Tiêu đề Biểu số 02.",
     "tieu_de_bieu_03": "Tiêu đề Biểu số 03.",
 }

@@ -80,8 +80,9 @@ def _load_json(path: Path, problems: list[Problem]):
         return None
     text = raw.decode("utf-8-sig", errors="replace").lstrip()
     if text.startswith("<"):
-        problems.append(Problem(Level.ERROR, "là một trang HTML, không phải câu trả lời JSON của "
-                                "Cổng (thường là trang chặn của tường lửa): tải lại sau", path.name))
+        problems.append(Problem(Level.ERROR, "là một trang HTML, không phải câu trả lời JSON "
+                                "của Cổng (thường là trang chặn của tường lửa): tải lại sau",
+                                path.name))
         return None
     try:
         return json.loads(text)
