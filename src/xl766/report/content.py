@@ -100,11 +100,31 @@ def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportS
             f"{_percent(total['ty_le_tphs'])}, tỷ lệ số hóa kết quả giải quyết là "
             f"{_percent(total['ty_le_ket_qua'])} (tính lại từ tổng số hồ sơ của "
             f"{len(digit_table.rows)} đơn vị trong biểu).")), (TEXT, "(Biểu số 03 kèm theo)")]
+    if not scores.published.empty:
+        paragraphs += [(HEADING, "Đối chiếu với Cổng Dịch vụ công quốc gia"),
+                       (TEXT, reconciliation_sentence(scores.reconciliation())),
+                       (TEXT, "(Trang Đối chiếu với Cổng kèm theo)")]
     paragraphs += [(HEADING, "Nhóm chỉ số đạt thấp nhất của từng đơn vị (theo tỷ lệ điểm đạt "
                              "trên điểm tối đa áp dụng)"),
                    *[(TEXT, f"- {line}") for line in text.weakest_groups(scores)]]
     return ReportContent(settings, indicator_set, scores, fee_table, digit_table, previous,
                          paragraphs, findings, target)
+
+
+def reconciliation_sentence(checked: pd.DataFrame) -> str:
+    from xl766.engine.numbers import format_number
+    from xl766.engine.scoring import RECONCILE_TOLERANCE
+
+    differs = int((checked["difference"].abs() > RECONCILE_TOLERANCE + 1e-9).sum())
+    unmatched = int(checked["computed"].isna().sum())
+    units = checked["row"].nunique()
+    text = (f"Tính lại {format_number(len(checked))} điểm chỉ số và điểm nhóm do Cổng DVCQG công "
+            f"bố cho {format_number(units)} đơn vị: ")
+    if not differs and not unmatched:
+        return text + "tất cả khớp (chênh lệch không quá 0,005 điểm)."
+    return text + (f"{format_number(differs)} điểm chênh quá 0,005, {format_number(unmatched)} "
+                   "điểm chưa tính lại được do thiếu số liệu (chi tiết ở trang Đối chiếu với "
+                   "Cổng).")
 
 
 def _percent(fraction: float) -> str:

@@ -13,12 +13,14 @@ from xl766.adapters.palette import BELOW_TARGET_FILL, band_fill
 from xl766.catalog.models import ConversionMethod
 from xl766.engine.inputs import UNIT_NAME
 from xl766.engine.numbers import format_number
-from xl766.report.content import HEADING, ReportContent
+from xl766.engine.scoring import RECONCILE_TOLERANCE
+from xl766.report.content import HEADING, ReportContent, reconciliation_sentence
 from xl766.report.layout import Head, Leaf, depth, header_cells, leaves
 
 FONT = "Times New Roman"
 COUNT, MONEY, POINTS_1, POINTS_2, PERCENT = "#,##0", '#,##0;-#,##0;"-"', "0.0", "0.00", "0.00%"
 HEADER_TOP = 7  # rows 0–5 hold the document header block
+RECONCILIATION_SHEET = "Đối chiếu với Cổng"
 
 
 class _Styles:
@@ -297,6 +299,66 @@ def _narrative(book, styles, content: ReportContent) -> None:
     sheet.fit_to_pages(1, 0)
 
 
+def _reconciliation(book, styles, content: ReportContent) -> None:
+    """Per indicator and group: how many published points, how many differ; then each one."""
+    checked = content.scores.reconciliation()
+    sheet = book.add_worksheet(RECONCILIATION_SHEET)
+    head = styles(bold=True, border=1, align="center", valign="vcenter", text_wrap=True)
+    for col, width in enumerate((6, 40, 12, 12, 14, 14, 14)):
+        sheet.set_column(col, col, width)
+    differs = checked["difference"].abs() > RECONCILE_TOLERANCE + 1e-9
+    unmatched = checked["computed"].isna()
+    sheet.merge_range(0, 0, 0, 6, "ĐỐI CHIẾU ĐIỂM TÍNH LẠI VỚI ĐIỂM CỔNG DVCQG CÔNG BỐ",
+                      styles(bold=True, align="center"))
+    sheet.merge_range(1, 0, 1, 6, "", styles(italic=True, align="center", text_wrap=True))
+    sheet.write_string(1, 0, reconciliation_sentence(checked), styles(italic=True, align="center",
+                                                                      text_wrap=True))
+    sheet.set_row(1, 32)
+    names = {i.code: i.name for i in content.indicator_set.indicators} | {
+        g.code: g.name for g in content.indicator_set.groups}
+    for col, label in enumerate(("STT", "Chỉ số / nhóm", "Mã", "Số điểm công bố",
+                                 "Số điểm chênh > 0,005", "Chưa tính lại được",
+                                 "Chênh lớn nhất")):
+        sheet.write_string(3, col, label, head)
+    codes = list(dict.fromkeys(checked["indicator"]))
+    for row, code in enumerate(codes, start=4):
+        mine = (checked["indicator"] == code).to_numpy()
+        largest = checked["difference"].abs()[mine].max()
+        values = (row - 3, names.get(code, code), code, int(mine.sum()),
+                  int((differs & mine).sum()), int((unmatched & mine).sum()), largest)
+        for col, value in enumerate(values):
+            fmt = styles.cell("0.00" if col == 6 else "0" if col != 1 and col != 2 else None)
+            if isinstance(value, str):
+                sheet.write_string(row, col, value, fmt)
+            elif value != value:
+                sheet.write_blank(row, col, None, fmt)
+            else:
+                sheet.write_number(row, col, float(value), fmt)
+    row = 5 + len(codes)
+    sheet.write_string(row, 0, "Các điểm chênh lệch", styles(bold=True))
+    detail = checked[differs | unmatched]
+    if detail.empty:
+        sheet.write_string(row + 1, 0, "Không có điểm nào chênh quá 0,005.")
+    for col, label in enumerate(("Dòng", "Đơn vị", "Mã đơn vị", "Chỉ số / nhóm", "Điểm Cổng",
+                                 "Điểm tính lại", "Chênh lệch")):
+        if not detail.empty:
+            sheet.write_string(row + 1, col, label, head)
+    for offset, item in enumerate(detail.itertuples(index=False), start=row + 2):
+        cells = (item.row, item.unit or "", item.code or "", item.indicator, item.published,
+                 item.computed, item.difference)
+        for col, value in enumerate(cells):
+            if isinstance(value, str):
+                sheet.write_string(offset, col, value, styles.cell())
+            elif value != value:
+                sheet.write_blank(offset, col, None, styles.cell())
+            else:
+                sheet.write_number(offset, col, float(value), styles.cell("0" if col == 0
+                                                                          else "0.00"))
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(3)
+
+
 def _checks(book, styles, content: ReportContent) -> None:
     sheet = book.add_worksheet("Kiểm tra")
     head = styles(bold=True, border=1, text_wrap=True)
@@ -335,5 +397,7 @@ def write_report(content: ReportContent, path: Path) -> None:
     if content.digitisation is not None:
         _bieu_03(book, styles, content)
     _charts(book, styles, content)
+    if not content.scores.published.empty:
+        _reconciliation(book, styles, content)
     _checks(book, styles, content)
     book.close()
