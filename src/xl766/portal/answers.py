@@ -60,7 +60,9 @@ def _json_files(paths: list[Path], problems: list[Problem]) -> list[Path]:
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files = sorted(path.rglob("*.json"))
+            # A hidden folder holds an unfinished download (tai-cong's staging): not an answer.
+            files = sorted(f for f in path.rglob("*.json")
+                           if not any(part.startswith(".") for part in f.relative_to(path).parts))
             if not files:
                 problems.append(Problem(Level.ERROR, "thư mục không có tệp .json nào", str(path)))
             found += files
@@ -106,7 +108,7 @@ def _metrics_kind(rows: list[dict], mapping: PortalMapping) -> tuple[str | None,
     return (best if overlap[best] else None), codes
 
 
-def _recognise(path: Path, document, mapping: PortalMapping,
+def recognise(path: Path, document, mapping: PortalMapping,
                problems: list[Problem]) -> Answer | None:
     """What answer this is, from its shape and its metric codes, never from its file name."""
     def refuse(message: str) -> None:
@@ -200,7 +202,7 @@ def read_answers(paths: list[Path], period: Period | None = None,
         if isinstance(document, dict) and isinstance(document.get("captures"), list):
             entries |= _manifest_entries(document, path.parent)
             continue
-        answer = _recognise(path, document, mapping, problems)
+        answer = recognise(path, document, mapping, problems)
         if answer is not None:
             answers.append(answer)
     for answer in answers:

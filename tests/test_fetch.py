@@ -1,0 +1,163 @@
+"""`xl766 tai-cong` against a stand-in portal on 127.0.0.1 that replays the recorded Phú Thọ
+answers, and the faults the real one shows: delays, 5xx, 429, an HTML page, truncated JSON, a
+changed schema. The live portal is not reachable from the test machines."""
+
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from conftest import EXAMPLES
+from replay_portal import ReplayPortal
+from xl766.cli import main
+from xl766.engine.period import Period
+from xl766.portal.answers import read_answers
+from xl766.portal.fetch import FetchError, Politeness, fetch_province
+from xl766.portal.mapping import load_mapping
+from xl766.portal.table import portal_table
+
+RECORDED = EXAMPLES / "cong" / "phu-tho-2026-q3"
+PROVINCE_ID = "019d2be3-6a88-732b-8b17-b68020c8553a"
+Q3 = Period(2026, quarter=3)
+ENDPOINTS = [e.name for e in load_mapping().endpoints]
+# Constructed: the national list in the service-results shape, two provinces.
+NATIONAL = json.dumps({"code": "OK", "data": {"evaluation": [
+    {"departmentId": "019d2be3-6a95-0000-0000-000000000021", "departmentCode": "H21",
+     "departmentName": "UBND tỉnh Gia Lai", "totalScore": 34.19},
+    {"departmentId": PROVINCE_ID, "departmentCode": "H44", "departmentName": "UBND tỉnh Phú Thọ",
+     "totalScore": 60.1}]}}).encode()
+QUICK = Politeness(timeout=0.5, delay=0, jitter=0, retries=2, backoff=0)
+
+
+def recorded(name: str) -> bytes:
+    return (RECORDED / name / "quarter-all.json").read_bytes()
+
+
+@pytest.fixture
+def portal():
+    with ReplayPortal() as server:
+        server.reply("service-results", (201, NATIONAL, 0))
+        for name in ENDPOINTS:
+            server.reply(name, (201, recorded(name), 0))
+        yield server
+
+
+def fetch(portal, folder, **options):
+    waits = []
+    fetch_province("H44", Q3, folder, base_url=portal.url, politeness=QUICK,
+                   sleep=waits.append, progress=lambda text: None, **options)
+    return waits
+
+
+def table_of(folder):
+    from xl766.catalog import load_indicator_set
+
+    return portal_table(read_answers([folder]), load_indicator_set("766-2026"))[0]
+
+
+def test_replay_gives_the_recorded_table(portal, tmp_path):
+    folder = tmp_path / "h44"
+    fetch(portal, folder)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["complete"] and manifest["period"] == "2026-Q3"
+    assert [c["file"].split("/")[0] for c in manifest["captures"]] == ENDPOINTS
+    assert all(c["httpStatus"] == 201 and c["bytes"] > 0 for c in manifest["captures"])
+    pd.testing.assert_frame_equal(table_of(folder), table_of(RECORDED))
+    asked = {path.rsplit("/", 1)[1]: body for path, body in portal.log}
+    assert asked["transparency"] == {"timeType": "quarter", "year": 2026, "quarter": 3,
+                                     "rootDepartmentId": PROVINCE_ID, "currentPage": 1,
+                                     "pageSize": 200}
+    assert asked["handling-satisfaction"]["fromDate"] == "2026-07-01"
+    assert asked["handling-satisfaction"]["toDate"] == "2026-09-30"
+    assert not (folder / ".dang-tai").exists()
+
+
+def test_polite_pauses_between_requests(portal, tmp_path):
+    waits = []
+    polite = Politeness(timeout=5, delay=2, jitter=1, retries=0, backoff=0)
+    fetch_province(PROVINCE_ID, Q3, tmp_path / "h44", base_url=portal.url, politeness=polite,
+                   sleep=waits.append, progress=lambda text: None)
+    assert len(waits) == 5 and all(2 <= w <= 3 for w in waits)  # 6 requests, no province lookup
+    assert portal.asked("service-results") == 0
+
+
+def test_retries_5xx_and_timeouts_then_succeeds(portal, tmp_path):
+    portal.reply("transparency", (503, b"{}", 0), (201, recorded("transparency"), 1.0),
+                 (201, recorded("transparency"), 0))
+    fetch(portal, tmp_path / "h44")
+    assert portal.asked("transparency") == 3
+    assert (tmp_path / "h44" / "manifest.json").exists()
+
+
+@pytest.mark.parametrize(("reply", "expected"), [
+    ((429, b'{"message":"Too Many Requests"}', 0), "quá nhiều yêu cầu (429)"),
+    ((403, b"Forbidden", 0), "từ chối truy cập (403)"),
+    ((200, b"<html><body>The requested URL was rejected</body></html>", 0), "trang HTML"),
+    ((201, b'{"code":"OK","data":{"parent":{"departmentId":"x"},"chil', 0), "cắt cụt"),
+    ((201, b'{"code":"OK","data":{"items":[]}}', 0), "đổi giao diện"),
+])
+def test_stops_with_a_message(portal, tmp_path, reply, expected):
+    portal.reply("formality-online-payment-tree", reply)
+    with pytest.raises(FetchError, match=re.escape(expected)):
+        fetch(portal, tmp_path / "h44")
+    assert not (tmp_path / "h44" / "manifest.json").exists()
+    asked = portal.asked("formality-online-payment-tree")
+    assert asked == (QUICK.retries + 1 if expected == "cắt cụt" else 1)
+    assert portal.asked("handling-satisfaction") == 0  # stopped, not skipped
+
+
+def test_rerun_resumes_and_partial_never_replaces_a_complete_capture(portal, tmp_path):
+    folder = tmp_path / "h44"
+    fetch(portal, folder)
+    complete = (folder / "manifest.json").read_bytes()
+    portal.log.clear()
+    portal.reply("handling-satisfaction", (429, b"{}", 0))
+    with pytest.raises(FetchError):
+        fetch(portal, folder)
+    assert (folder / "manifest.json").read_bytes() == complete
+    pd.testing.assert_frame_equal(table_of(folder), table_of(RECORDED))
+    portal.log.clear()
+    portal.reply("handling-satisfaction", (201, recorded("handling-satisfaction"), 0))
+    fetch(portal, folder)
+    assert [path.rsplit("/", 1)[1] for path, _ in portal.log] == ["handling-satisfaction",
+                                                                  "dossier-digitized"]
+    assert (folder / "manifest.json").read_bytes() != complete
+    pd.testing.assert_frame_equal(table_of(folder), table_of(RECORDED))
+
+
+def test_more_pages_are_fetched(portal, tmp_path):
+    data = json.loads(recorded("dossier-digitized"))
+    first, second = json.loads(json.dumps(data)), json.loads(json.dumps(data))
+    first["data"]["evaluation"] = data["data"]["evaluation"][:100]
+    first["data"]["pagination"] |= {"currentPage": 1, "totalPages": 2, "pageSize": 100}
+    second["data"]["evaluation"] = data["data"]["evaluation"][100:]
+    second["data"]["pagination"] |= {"currentPage": 2, "totalPages": 2, "pageSize": 100}
+    portal.reply("dossier-digitized", (201, json.dumps(first).encode(), 0),
+                 (201, json.dumps(second).encode(), 0))
+    fetch(portal, tmp_path / "h44")
+    pages = [body["currentPage"] for path, body in portal.log if path.endswith("digitized")]
+    assert pages == [1, 2]
+    pd.testing.assert_frame_equal(table_of(tmp_path / "h44"), table_of(RECORDED))
+
+
+def test_unknown_province(portal, tmp_path):
+    with pytest.raises(FetchError, match="Không có tỉnh mã 'H99'.*H21, H44"):
+        fetch_province("H99", Q3, tmp_path / "x", base_url=portal.url, politeness=QUICK,
+                       sleep=lambda s: None, progress=lambda t: None)
+
+
+def test_cli_then_nhap_cong(portal, tmp_path, capsys, monkeypatch):
+    import xl766.portal.fetch
+
+    monkeypatch.setattr(xl766.portal.fetch, "Politeness", lambda: QUICK)  # no 2 s pauses here
+    folder = tmp_path / "h44"
+    assert main(["tai-cong", "--tinh", "H44", "--ky", "2026-Q3", "-o", str(folder),
+                 "--dia-chi", portal.url]) == 0
+    out, err = capsys.readouterr()
+    assert "[6/6] dossier-digitized" in err and "nhap-cong" in out
+    assert main(["nhap-cong", str(folder), "-o", str(tmp_path / "t.csv")]) == 0
+    portal.reply("transparency", (429, b"{}", 0))
+    assert main(["tai-cong", "--tinh", "H44", "--ky", "2026-Q3", "-o", str(tmp_path / "b"),
+                 "--dia-chi", portal.url]) == 2
+    assert "429" in capsys.readouterr().err
