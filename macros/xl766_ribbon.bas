@@ -11,6 +11,10 @@ Public Sub KiemTraSoLieu(control As IRibbonControl)
     RunPython "import xl766.excel.ribbon as ribbon; ribbon.kiem_tra_so_lieu()"
 End Sub
 
+Public Sub LaySoLieuCong(control As IRibbonControl)
+    RunPython "import xl766.excel.ribbon as ribbon; ribbon.lay_so_lieu_cong()"
+End Sub
+
 Public Sub HuongDan(control As IRibbonControl)
     ThisWorkbook.Worksheets(1).Activate  ' the first sheet is always the guide
 End Sub

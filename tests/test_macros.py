@@ -24,7 +24,7 @@ Public Function RunPython(PythonCommand As String)
 End Function
 '''
 EXCEL_ONLY = ("Dictionary", "xlwings_udfs")  # the rest of xlwings: calls into its DLL
-CALLBACKS = ("TaoBaoCao", "KiemTraSoLieu", "HuongDan")
+CALLBACKS = ("TaoBaoCao", "KiemTraSoLieu", "LaySoLieuCong", "HuongDan")
 
 
 def _driver() -> str:
@@ -72,6 +72,8 @@ def test_ribbon_buttons_send_the_python_commands(tmp_path):
         "import xl766.excel.ribbon as ribbon; ribbon.tao_bao_cao()")
     assert results["KiemTraSoLieu"]["command"] == (
         "import xl766.excel.ribbon as ribbon; ribbon.kiem_tra_so_lieu()")
+    assert results["LaySoLieuCong"]["command"] == (
+        "import xl766.excel.ribbon as ribbon; ribbon.lay_so_lieu_cong()")
     assert results["HuongDan"] == {"command": "", "active_sheet": "Hướng dẫn"}
 
 
@@ -81,6 +83,6 @@ def test_every_runpython_command_names_a_function_that_exists():
 
     source = (ROOT / "macros" / "xl766_ribbon.bas").read_text()
     commands = re.findall(r'RunPython "import ([\w.]+) as (\w+); \2\.(\w+)\(\)"', source)
-    assert len(commands) == 2
+    assert len(commands) == 3
     for module, _, function in commands:
         assert callable(getattr(importlib.import_module(module), function)), function

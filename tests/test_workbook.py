@@ -125,7 +125,7 @@ def test_ribbon_part_relationship_and_namespace(rebuilt):
     tab = xml.find(f".//{{{RIBBON_NAMESPACE}}}tab")
     assert tab.get("label") == "Báo cáo 766"
     labels = [b.get("label") for b in tab.iter(f"{{{RIBBON_NAMESPACE}}}button")]
-    assert labels == ["Tạo báo cáo", "Kiểm tra số liệu", "Hướng dẫn"]
+    assert labels == ["Tạo báo cáo", "Kiểm tra số liệu", "Lấy số liệu từ Cổng", "Hướng dẫn"]
 
 
 def test_every_onaction_has_its_callback(rebuilt):
@@ -134,7 +134,7 @@ def test_every_onaction_has_its_callback(rebuilt):
     actions = {b.get("onAction") for b in xml.iter(f"{{{RIBBON_NAMESPACE}}}button")}
     callbacks = set(re.findall(r"^Public Sub (\w+)\(control As IRibbonControl\)",
                                modules(fresh)["xl766_ribbon"], re.MULTILINE))
-    assert actions == callbacks == {"TaoBaoCao", "KiemTraSoLieu", "HuongDan"}
+    assert actions == callbacks == {"TaoBaoCao", "KiemTraSoLieu", "LaySoLieuCong", "HuongDan"}
 
 
 def test_every_udf_has_a_wrapper_with_its_arguments(rebuilt):
@@ -181,8 +181,9 @@ def test_sheets_names_tables_and_results_formula():
     assert formula.text == "=CHISO_BANG(NhapLieu[#All],BO_CHI_SO)"
     # Đơn vị, 6 groups, Tổng điểm, Xếp loại, Xếp hạng, Ghi chú (766-2026 does not convert)
     assert formula.ref == f"A1:K{layout.UNIT_ROWS + 1}"
-    # ten_don_vi, ma_don_vi and the 21 indicators of 766-2026
-    assert book["Nhập liệu"].tables["NhapLieu"].ref == f"A1:W{layout.UNIT_ROWS + 1}"
+    # ten_don_vi, ma_don_vi, the 21 indicators of 766-2026 and DVCTT's group points (the portal
+    # publishes only those for communes)
+    assert book["Nhập liệu"].tables["NhapLieu"].ref == f"A1:X{layout.UNIT_ROWS + 1}"
 
 
 def test_input_columns_and_validation_follow_the_catalog():
@@ -195,6 +196,9 @@ def test_input_columns_and_validation_follow_the_catalog():
     assert (percent.type, percent.formula1, percent.formula2) == ("decimal", "0", "100")
     counts = {str(v.sqref): v for v in book["Số hóa"].data_validations.dataValidation}
     assert counts[f"C2:C{layout.UNIT_ROWS + 1}"].type == "whole"
+    assert headers[7:11] == ["DVCTT.1%", "DVCTT.2%", "DVCTT.3%", "DVCTT"]
+    group = rules[f"K2:K{layout.UNIT_ROWS + 1}"]
+    assert (group.type, group.formula1, group.formula2) == ("decimal", "0", "12")
     choice = [v for v in book["Cấu hình"].data_validations.dataValidation if v.type == "list"]
     assert choice[0].formula1 == '"766-2026"' and str(choice[0].sqref) == "B8"
 

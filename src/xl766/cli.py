@@ -178,8 +178,7 @@ def cmd_nhap_cong(args) -> int:
     if target.suffix.lower() == ".csv":
         files.write_atomically(target, lambda tmp: output.write_csv(table, tmp))
     else:
-        province = next((capture.province(k) for k in capture.answers if capture.province(k)), {})
-        settings = output.settings_for(capture, indicator_set.id, province.get("departmentName"))
+        settings = output.settings_for(capture, indicator_set.id, capture.province_row())
         files.write_atomically(target, lambda tmp: output.write_xlsx(
             table, tmp, settings, output.source_rows(capture)))
     checked = scores.reconciliation()

@@ -86,6 +86,9 @@ class Group(_Strict):
     # A group with no indicators is entered as group points; it then cites its own source.
     provenance: Provenance | None = None
     source: str | None = None
+    # The template also offers the group's points as one column: the portal publishes only
+    # those for most units (DVCTT), so a unit may come with them instead of its indicators.
+    points_column: bool = False
 
     @model_validator(mode="after")
     def _indicators_fit(self) -> Group:

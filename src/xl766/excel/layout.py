@@ -52,6 +52,7 @@ SETTING_HELP = {
     "nguoi_lap_bieu": "Họ tên người lập biểu.",
     "chi_tieu_thanh_toan_truc_tuyen": "Chỉ tiêu tỷ lệ hồ sơ thanh toán trực tuyến (%); "
                                       "ô dưới chỉ tiêu tô đỏ ở trang Phí, lệ phí.",
+    "ma_tinh_cong": "Mã tỉnh trên Cổng DVCQG (vd H44) để nút Lấy số liệu từ Cổng tự tải.",
     "tieu_de_bieu_01": "Tiêu đề Biểu số 01; {ten_ky} (tháng/quý/năm …), {thang}, {nam}, "
                        "{dia_ban} được thay khi lập.",
     "tieu_de_bieu_02": "Tiêu đề Biểu số 02.",
@@ -72,13 +73,19 @@ def scores_columns(indicator_set: IndicatorSet) -> list[InputColumn]:
     """Nhập liệu: a percent for an indicator scored from a ratio, else its points."""
     columns = [InputColumn(UNIT_NAME, "Tên đơn vị, ví dụ UBND xã Quài Tở."),
                InputColumn(UNIT_CODE, "Mã đơn vị (không bắt buộc).")]
-    for indicator in indicator_set.indicators:
-        if indicator.takes_ratio:
-            columns.append(InputColumn(f"{indicator.code}%", f"{indicator.name}: tỷ lệ % từ 0 "
-                                       f"đến 100 (tối đa {indicator.max_points:g} điểm).", 0, 100))
-        else:
-            columns.append(InputColumn(indicator.code, f"{indicator.name}: điểm từ 0 đến "
-                                       f"{indicator.max_points:g}.", 0, indicator.max_points))
+    for group in indicator_set.groups:
+        for indicator in group.indicators:
+            if indicator.takes_ratio:
+                columns.append(InputColumn(f"{indicator.code}%", f"{indicator.name}: tỷ lệ % từ "
+                                           f"0 đến 100 (tối đa {indicator.max_points:g} điểm).",
+                                           0, 100))
+            else:
+                columns.append(InputColumn(indicator.code, f"{indicator.name}: điểm từ 0 đến "
+                                           f"{indicator.max_points:g}.", 0, indicator.max_points))
+        if group.points_column or not group.indicators:
+            columns.append(InputColumn(group.code, f"{group.name}: điểm cả nhóm từ 0 đến "
+                                       f"{group.max_points:g}, chỉ khi không nhập các chỉ số "
+                                       "của nhóm.", 0, group.max_points))
     return columns
 
 
@@ -268,9 +275,12 @@ def _guide(sheet, indicator_set: IndicatorSet) -> None:
     blank = ("Ô để trống là chỉ số không áp dụng cho đơn vị: điểm tối đa áp dụng giảm tương ứng "
              "và tổng điểm được quy đổi." if indicator_set.blank.means is BlankMeans.NOT_APPLICABLE
              else "Ô để trống là chưa có số liệu (không phải 0 điểm): đơn vị chưa có tổng điểm.")
+    if indicator_set.indicator_decimals is not None:
+        blank += (f" Điểm mỗi chỉ số được làm tròn nửa lên đến {indicator_set.indicator_decimals} "
+                  "chữ số thập phân như Cổng DVCQG; điểm nhóm là tổng các điểm đã làm tròn.")
     lines = [
         (f"Bảng chấm điểm {indicator_set.name} ({indicator_set.id})", True),
-        ("1. Trang Cấu hình: ghi tên cơ quan, kỳ báo cáo (dạng 2026-10), người lập biểu; "
+        ("1. Trang Cấu hình: ghi tên cơ quan, kỳ báo cáo (2026-10, 2026-Q3), người lập biểu; "
          "chọn bộ chỉ số trong danh sách.", False),
         ("2. Trang Nhập liệu: mỗi đơn vị một dòng. Cột có dấu % là tỷ lệ phần trăm từ 0 đến 100 "
          "(ví dụ 95,5); cột chỉ có mã là điểm, từ 0 đến điểm tối đa. " + blank, False),
@@ -280,6 +290,9 @@ def _guide(sheet, indicator_set: IndicatorSet) -> None:
          "tự tính; tỷ lệ thanh toán trực tuyến dưới chỉ tiêu tô đỏ.", False),
         ("5. Thẻ Báo cáo 766: Kiểm tra số liệu liệt kê mọi lỗi ở trang Lỗi dữ liệu (bấm vào ô để "
          "đến chỗ sai); Tạo báo cáo ghi tệp Biểu 01, 02, 03 cạnh tệp này.", False),
+        ("6. Lấy số liệu từ Cổng: chọn thư mục câu trả lời đã tải (xl766 tai-cong), hoặc bấm Hủy "
+         "để tải mới theo ma_tinh_cong và ky_bao_cao; Nhập liệu được điền lại sau khi hỏi.",
+         False),
         ("", False), ("Hàm dùng được trong ô (dấu ; hay , tùy máy)", True)]
     for name in sorted(n for n in dir(udfs) if n.startswith("CHISO_")):
         function = getattr(udfs, name)

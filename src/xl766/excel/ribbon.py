@@ -86,3 +86,95 @@ def tao_bao_cao() -> None:
             return
     book.app.alert(f"Đã lập báo cáo '{target}'.", TITLE)
     xw.Book(str(target))
+
+
+FOLDER_PICKER = 4  # msoFileDialogFolderPicker
+
+
+def _ask_folder(book) -> Path | None:
+    """Excel's own folder picker; None when the clerk cancels."""
+    dialog = book.app.api.FileDialog(FOLDER_PICKER)
+    dialog.Title = "Chọn thư mục số liệu đã tải từ Cổng DVCQG (Hủy: tải mới từ Cổng)"
+    if dialog.Show() != -1:
+        return None
+    return Path(dialog.SelectedItems.Item(1))
+
+
+def _download(book, settings) -> Path | None:
+    from xl766.portal.fetch import fetch_province
+
+    if not settings.ma_tinh_cong or not settings.ky_bao_cao:
+        book.app.alert("Để tải từ Cổng, ghi ma_tinh_cong (vd H44) và ky_bao_cao (vd 2026-09) ở "
+                       "trang Cấu hình, lưu lại rồi bấm lại.", TITLE)
+        return None
+    period = settings.period
+    folder = Path(book.fullname).parent / f"Cong DVCQG {settings.ma_tinh_cong} {period}"
+    if book.app.alert(f"Tải số liệu {period.words()} của tỉnh {settings.ma_tinh_cong} từ Cổng "
+                      f"DVCQG vào thư mục '{folder.name}' cạnh tệp này? Mất khoảng một phút.",
+                      TITLE, buttons="yes_no") != "yes":
+        return None
+
+    def progress(text: str) -> None:
+        book.app.status_bar = text.strip()
+    try:
+        return fetch_province(settings.ma_tinh_cong, period, folder, progress=progress)
+    finally:
+        book.app.status_bar = False
+
+
+def _fill_scores(book, rows: list[list], headers: list) -> bool:
+    """Replace the rows of Nhập liệu, after asking when some are already typed."""
+    from xl766.excel.layout import UNIT_ROWS
+    from xl766.report.inputs import SCORES_SHEET
+
+    sheet = book.sheets[SCORES_SHEET]
+    body = sheet.range((2, 1), (UNIT_ROWS + 1, len(headers)))
+    typed = sum(any(v not in (None, "") for v in row) for row in body.value)
+    if typed and book.app.alert(f"Trang {SCORES_SHEET} đang có {typed} dòng. Xóa và thay bằng "
+                                f"{len(rows)} đơn vị từ Cổng?", TITLE, buttons="yes_no") != "yes":
+        return False
+    body.clear_contents()
+    sheet.range((2, 1)).value = rows
+    return True
+
+
+def lay_so_lieu_cong() -> None:
+    import xlwings as xw
+
+    from xl766.catalog import load_indicator_set
+    from xl766.excel.layout import UNIT_ROWS, scores_columns
+    from xl766.portal.answers import read_answers
+    from xl766.portal.fetch import FetchError
+    from xl766.portal.table import as_percentages, portal_table
+    from xl766.report.inputs import read_report_input
+
+    book = xw.Book.caller()
+    with _saved_copy(book) as copy:
+        settings = read_report_input(copy).settings
+    try:
+        indicator_set = load_indicator_set(settings.bo_chi_so or "766-2026")
+        folder = _ask_folder(book) or _download(book, settings)
+        if folder is None:
+            return
+        period = settings.period if settings.ky_bao_cao else None
+        capture = read_answers([folder], period)
+    except (InputError, FetchError) as error:
+        book.app.alert(str(error)[:_ALERT_CHARACTERS], TITLE)
+        return
+    if capture.has_errors:
+        lines = [p.describe() for p in capture.problems if p.level is Level.ERROR]
+        book.app.alert(("Chưa điền Nhập liệu:\n" + "\n".join(lines))[:_ALERT_CHARACTERS], TITLE)
+        return
+    table, notes = portal_table(capture, indicator_set)
+    if len(table) > UNIT_ROWS:
+        book.app.alert(f"Cổng có {len(table)} đơn vị, trang Nhập liệu chỉ có {UNIT_ROWS} dòng: "
+                       "dùng xl766 nhap-cong rồi xl766 tao-bao-cao.", TITLE)
+        return
+    headers = [c.header for c in scores_columns(indicator_set)]
+    values = as_percentages(table, indicator_set).reindex(columns=headers)
+    rows = values.astype(object).where(values.notna(), None).to_numpy().tolist()
+    if not _fill_scores(book, rows, headers):
+        return
+    warnings = [p.describe() for p in capture.problems + notes if p.level is not Level.ERROR]
+    book.app.alert((f"Đã điền {len(rows)} đơn vị, kỳ {capture.period}, vào Nhập liệu.\n"
+                    + "\n".join(warnings))[:_ALERT_CHARACTERS], TITLE)

@@ -55,6 +55,13 @@ class Capture:
     def province(self, kind: str) -> dict | None:
         return next((a.province for a in self.answers.get(kind, []) if a.province), None)
 
+    def province_row(self) -> dict:
+        """The province's own fields, merged over every answer that has them (codes included)."""
+        merged: dict = {}
+        for kind in self.answers:
+            merged |= {k: v for k, v in (self.province(kind) or {}).items() if v is not None}
+        return merged
+
 
 def _json_files(paths: list[Path], problems: list[Problem]) -> list[Path]:
     found: list[Path] = []
@@ -263,8 +270,8 @@ def _settle_period(capture: Capture, answers: list[Answer], given: Period | None
         return
     found = next(iter(recorded), None)
     if given is not None and found is not None and given != found:
-        capture.problems.append(Problem(Level.ERROR, f"--ky {given} khác kỳ {found} ghi trong "
-                                        f"{MANIFEST} của các câu trả lời"))
+        capture.problems.append(Problem(Level.ERROR, f"kỳ báo cáo {given} khác kỳ {found} ghi "
+                                        f"trong {MANIFEST} của các câu trả lời"))
     capture.period = given or found
     if capture.period is None and answers:
         capture.problems.append(Problem(Level.ERROR, f"không có {MANIFEST} cho biết kỳ của số "

@@ -27,10 +27,13 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
             writer.writerow(["" if _blank(v) else csv_safe(v) for v in row])
 
 
-def settings_for(capture: Capture, set_id: str, province_name: str | None) -> dict[str, str]:
+def settings_for(capture: Capture, set_id: str, province: dict) -> dict[str, str]:
     """Cấu hình for a report of this capture; the clerk edits the texts before sending."""
     settings = {"bo_chi_so": set_id, "ky_bao_cao": str(capture.period or ""),
                 "doi_tuong": "Các cơ quan, đơn vị"}
+    if province.get("departmentCode"):
+        settings["ma_tinh_cong"] = province["departmentCode"]
+    province_name = province.get("departmentName")
     if province_name:
         place = province_name.removeprefix("UBND ").strip()
         settings |= {"co_quan_bao_cao": province_name.upper(), "ten_co_quan": province_name,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from xl766.catalog.models import IndicatorSet
+from xl766.catalog.models import IndicatorSet, ZeroDenominator
 from xl766.engine.findings import Level
 from xl766.engine.inputs import (
     KEPT_PREFIX,
@@ -162,3 +162,27 @@ def _quality_summary(units: list[_Unit]) -> list[Problem]:
             counted[note] = counted.get(note, 0) + 1
     return [Problem(Level.NOTE, f"{n} đơn vị có cờ chất lượng số liệu của Cổng: {note}")
             for note, n in counted.items()]
+
+
+_PERCENT_WHEN_NONE_ARISE = {ZeroDenominator.ZERO: 0.0, ZeroDenominator.FULL: 100.0}
+
+
+def as_percentages(table: pd.DataFrame, indicator_set: IndicatorSet) -> pd.DataFrame:
+    """The same table with each count pair as one percent (the template's Nhập liệu takes
+    percents). A zero denominator becomes the percent that scores as the set's policy says."""
+    frame = table.copy()
+    for indicator in indicator_set.indicators:
+        tu, mau = f"{indicator.code}/tu", f"{indicator.code}/mau"
+        if tu not in frame or mau not in frame:
+            continue
+        numerator = pd.to_numeric(frame[tu], errors="coerce")
+        denominator = pd.to_numeric(frame[mau], errors="coerce")
+        percent = (numerator / denominator.where(denominator != 0) * 100).astype(object)
+        none_arise = _PERCENT_WHEN_NONE_ARISE.get(indicator.zero_denominator)
+        percent[denominator.eq(0).to_numpy()] = none_arise
+        if f"{indicator.code}%" in frame:
+            percent = frame[f"{indicator.code}%"].where(frame[f"{indicator.code}%"].notna(),
+                                                        percent)
+        frame[f"{indicator.code}%"] = percent
+        frame = frame.drop(columns=[tu, mau])
+    return frame.astype(object).where(frame.notna(), None)

@@ -34,6 +34,7 @@ class ReportSettings:
     ngay_bao_cao: str = ""  # DD/MM/YYYY; blank leaves room to fill in by hand
     nguoi_lap_bieu: str = ""
     chi_tieu_thanh_toan_truc_tuyen: str = ""  # percent; blank = the set's own target
+    ma_tinh_cong: str = ""  # the province's code on the portal (H44), for "Lấy số liệu từ Cổng"
     tieu_de_bieu_01: str = DEFAULT_TITLES["tieu_de_bieu_01"]
     tieu_de_bieu_02: str = DEFAULT_TITLES["tieu_de_bieu_02"]
     tieu_de_bieu_03: str = DEFAULT_TITLES["tieu_de_bieu_03"]
