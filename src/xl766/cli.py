@@ -94,14 +94,16 @@ def cmd_cham_diem(args) -> int:
 def _print_ranking(scores) -> None:
     from xl766.engine.numbers import format_number
 
-    summary, units = scores.summary, scores.units
-    print(f"{'Hạng':>4}  {'Đơn vị':<32} {'Điểm':>7} {'Quy đổi':>8}  Xếp loại")
-    for label in scores.ranking_order():
-        rank = summary.at[label, "rank"]
-        print(f"{'' if rank is None or rank != rank else rank:>4}  {units.at[label, 'unit']:<32} "
-              f"{format_number(summary.at[label, 'total'], 2, blank='—'):>7} "
-              f"{format_number(summary.at[label, 'converted'], 1, blank='—'):>8}  "
-              f"{summary.at[label, 'band'] or 'chưa đủ số liệu'}")
+    order = scores.ranking_order()
+    summary = scores.summary.loc[order]
+    ranks = summary["rank"].astype(object).where(summary["rank"].notna(), "").tolist()
+    lines = [f"{'Hạng':>4}  {'Đơn vị':<32} {'Điểm':>7} {'Quy đổi':>8}  Xếp loại"]
+    lines += [f"{rank:>4}  {unit or '':<32} {format_number(total, 2, blank='—'):>7} "
+              f"{format_number(converted, 1, blank='—'):>8}  {band or 'chưa đủ số liệu'}"
+              for rank, unit, total, converted, band in zip(
+                  ranks, scores.units.loc[order, "unit"].tolist(), summary["total"].tolist(),
+                  summary["converted"].tolist(), summary["band"].tolist(), strict=True)]
+    print("\n".join(lines))
 
 
 def cmd_tao_bao_cao(args) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,25 +33,47 @@ def read_table(path: Path, sheet: str | None = None) -> RawTable:
     raise InputError(f"Tệp '{path.name}' không phải .csv hay .xlsx: chưa đọc được định dạng này.")
 
 
+_DELIMITERS = (",", ";", "\t")
+
+
+def _delimiter(header_line: str) -> str:
+    """Comma, or the semicolon Excel writes on a Vietnamese-locale PC, or a tab: whichever the
+    header row uses most (outside quotes)."""
+    unquoted = "".join(header_line.split('"')[::2])
+    return max(_DELIMITERS, key=unquoted.count)
+
+
 def _read_csv(path: Path) -> pd.DataFrame:
-    """Counts ('/tu', '/mau') are parsed by pandas' C reader, thousands dots included; every other
-    column stays text so the engine sees "30,0" as typed (its decimals feed the rounding check)."""
+    """Every cell as text, so one parser reads every number of every file type the same way."""
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), None)
-        if not header:
-            raise InputError(f"Tệp '{path.name}' rỗng.")
-        counts = {i for i, name in enumerate(header) if name.strip().endswith(("/tu", "/mau"))}
-        cells = pd.read_csv(path, header=None, skiprows=1, names=range(len(header)),
-                            dtype={i: str for i in range(len(header)) if i not in counts},
-                            keep_default_na=False, na_values={i: [""] for i in counts},
-                            thousands=".", encoding="utf-8-sig", skip_blank_lines=False)
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise InputError(f"Tệp '{path.name}' không phải UTF-8: lưu lại dạng "
                          "'CSV UTF-8 (Comma delimited)'.") from None
-    except pd.errors.ParserError as exc:
-        raise InputError(f"Tệp '{path.name}' sai định dạng CSV: {exc}") from None
-    cells.columns = pd.Index(header, dtype=object)
+    except OSError as error:
+        raise InputError(f"Không đọc được '{path.name}': {error.strerror}.") from None
+    if "\0" in text:
+        raise InputError(f"Tệp '{path.name}' có ký tự NUL: không phải bảng CSV văn bản.")
+    first_line = text.split("\n", 1)[0]
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line)))
+    except csv.Error as error:
+        raise InputError(f"Tệp '{path.name}' sai định dạng CSV: {error}") from None
+    if not rows or not any(cell.strip() for cell in rows[0]):
+        raise InputError(f"Tệp '{path.name}' rỗng hoặc thiếu dòng tiêu đề.")
+    header, body = rows[0], rows[1:]
+    width = len(header)
+    overflowing = [f"dòng {number} có {len(row)} ô" for number, row in
+                   enumerate(body, start=FIRST_DATA_ROW)
+                   if len(row) > width and any(cell.strip() for cell in row[width:])]
+    if overflowing:
+        raise InputError(f"Tệp '{path.name}': dòng tiêu đề có {width} cột nhưng "
+                         f"{'; '.join(overflowing[:20])}"
+                         + (f" và {len(overflowing) - 20} dòng khác" if len(overflowing) > 20
+                            else "")
+                         + ". Một ô có dấu phân cách (',' hoặc ';') phải nằm trong ngoặc kép.")
+    cells = pd.DataFrame([(row + [""] * width)[:width] for row in body],
+                         columns=pd.Index(header, dtype=object), dtype=object)
     cells.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(cells))
     return without_blank_rows(cells.replace("", None))
 

@@ -26,6 +26,7 @@ UNIT_NOTE = "ghi_chu"
 PUBLISHED_SUFFIX = "/cong"  # points the portal published, for reconciliation
 KEPT_PREFIX = "cong:"  # the portal's other data: kept, not scored
 HEADER_ROW = 1
+_SIMILAR_NAMES_LISTED = 50
 
 
 class Role(Enum):
@@ -144,9 +145,10 @@ def check_values(cells: pd.Series, parsed: ParsedNumbers, column: str, role: Rol
                       lambda p: f"điểm {_shown(cells, p)} vượt điểm tối đa {limit:g}")
 
 
-def _check_units(names: list, codes: list, labels: pd.Index, out: Collector) -> None:
+def _check_units(names: list, codes: list, labels: pd.Index, out: Collector,
+                 has_name_column: bool) -> None:
     missing = np.array([not name for name in names], dtype=bool)
-    if any(names):  # with no name column at all, the header finding says it once
+    if has_name_column:  # with no name column at all, the header finding says it once
         out.cells(missing, UNIT_NAME, lambda p: "thiếu tên đơn vị")
     first_by_code: dict[str, int] = {}
     first_by_name: dict[str, int] = {}
@@ -169,20 +171,27 @@ def _check_units(names: list, codes: list, labels: pd.Index, out: Collector) -> 
     # Names only identify units that have no code; two coded units may share a name.
     uncoded = [p for p, (name, code) in enumerate(zip(names, codes, strict=True))
                if name and not code]
-    for a, b in near_misses([names[p] for p in uncoded]):
+    similar = near_misses([names[p] for p in uncoded])
+    for a, b in similar[:_SIMILAR_NAMES_LISTED]:
         first, second = uncoded[a], uncoded[b]
         out.findings.append(Finding(
             Level.WARNING,
             f"tên '{names[second]}' gần giống '{names[first]}' ở dòng "
             f"{labels[first]}: kiểm tra có phải cùng một đơn vị viết khác nhau không",
             UNIT_NAME, int(labels[second])))
+    if len(similar) > _SIMILAR_NAMES_LISTED:
+        out.table(f"còn {len(similar) - _SIMILAR_NAMES_LISTED} cặp tên gần giống khác (chỉ liệt kê "
+                  f"{_SIMILAR_NAMES_LISTED} cặp đầu): thêm cột '{UNIT_CODE}' để phân biệt đơn vị",
+                  UNIT_NAME, Level.WARNING)
 
 
 def _check_forms(data: ScoringInput, indicator_set: IndicatorSet, out: Collector) -> None:
     """At most one way to enter an indicator; a group either directly or through its indicators."""
     def entered(role: Role, code: str) -> np.ndarray:
         parsed = data.get(role, code)
-        return np.zeros(len(data.labels), bool) if parsed is None else ~parsed.blank
+        # A cell already reported as unreadable was entered: no second "missing" error for it.
+        return (np.zeros(len(data.labels), bool) if parsed is None
+                else ~parsed.blank | parsed.unreadable)
 
     for group in indicator_set.groups:
         via_indicators = np.zeros(len(data.labels), bool)
@@ -244,7 +253,7 @@ def read_scoring_table(raw: pd.DataFrame, indicator_set: IndicatorSet) -> Scorin
                                   dtype=object),
                         columns, without_bad(published, indicator_set.total_max))
     _check_forms(data, indicator_set, out)
-    _check_units(names, codes, raw.index, out)
+    _check_units(names, codes, raw.index, out, UNIT_NAME in by_name)
     data.findings = out.findings
     return data
 

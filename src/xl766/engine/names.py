@@ -71,14 +71,16 @@ def near_misses(names: Iterable[str]) -> list[tuple[int, int]]:
     """Pairs of positions whose names differ only by diacritics or one letter ('Nà Sáy'/'Nhà Sáy').
 
     Candidates meet through shared one-deletion keys, so the work grows with the number of names,
-    not with its square.
+    not with its square. Digits are never deleted: names that differ in a number ('Xã số 12345' /
+    'Xã số 12346', 'Tổ dân phố 1' … '20') are different units, not typos.
     """
     names = list(names)
     folded = [_core(n) for n in names]
     exact = [normalise(n) for n in names]
     buckets: dict[str, list[int]] = defaultdict(list)
     for position, text in enumerate(folded):
-        keys = {text} | {text[:i] + text[i + 1:] for i in range(len(text))}
+        keys = {text} | {text[:i] + text[i + 1:] for i in range(len(text))
+                         if not text[i].isdigit()}
         for key in keys:
             buckets[key].append(position)
     pairs = set()

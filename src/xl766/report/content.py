@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from xl766.adapters.errors import InputError
 from xl766.catalog import IndicatorSet
 from xl766.engine import Finding, Level, Scores, score_table
 from xl766.engine import narrative as text
@@ -41,8 +42,15 @@ class ReportContent:
 
 
 def _online_target(settings: ReportSettings, indicator_set: IndicatorSet) -> float | None:
-    if settings.chi_tieu_thanh_toan_truc_tuyen:
-        return float(settings.chi_tieu_thanh_toan_truc_tuyen.replace(",", "."))
+    typed = settings.chi_tieu_thanh_toan_truc_tuyen.strip()
+    if typed:
+        from xl766.engine.numbers import parse_numbers
+
+        value = parse_numbers(pd.Series([typed.removesuffix("%").strip()], dtype=object)).values[0]
+        if not 0 < value <= 100:  # NaN fails too
+            raise InputError(f"Cấu hình: chi_tieu_thanh_toan_truc_tuyen '{typed}' phải là tỷ lệ "
+                             "phần trăm lớn hơn 0 và không quá 100 (vd 25 hoặc 25%).")
+        return float(value)
     target = indicator_set.targets.get(ONLINE_PAYMENT)
     return target.percent if target else None
 
@@ -78,12 +86,20 @@ def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportS
         findings.extend(SheetFinding(sheet, f) for f in items)
 
     target = _online_target(settings, indicator_set)
+    if any(f.finding.level is Level.ERROR for f in findings):  # no narrative from bad numbers
+        return ReportContent(settings, indicator_set, scores, fee_table, digit_table, None, [],
+                             findings, target)
     paragraphs = [(HEADING, f"1. Kết quả đánh giá, xếp loại {settings.period.words()}"),
                   (TEXT, text.classification(scores, settings.doi_tuong)),
                   (TEXT, "(Biểu số 01 kèm theo)")]
     previous = None
     if previous_source is not None:
         previous_scores = score_table(previous_source.scores.frame, indicator_set)
+        errors = [f for f in previous_scores.findings if f.level is Level.ERROR]
+        collect(previous_source.scores.sheet + " (kỳ trước)", errors)
+        if errors:
+            return ReportContent(settings, indicator_set, scores, fee_table, digit_table, None,
+                                 [], findings, target)
         previous, notes = text.match_previous(scores, previous_scores)
         collect(previous_source.scores.sheet + " (kỳ trước)",
                 [Finding(Level.NOTE, n) for n in notes])

@@ -86,7 +86,7 @@ def _table(sheet, styles, tree, rows: list[dict], total: dict | None) -> tuple[i
             style = styles.cell(leaf.number_format, bold=is_total,
                                 align="left" if leaf.number_format is None else "right")
             value = values.get(leaf.key)
-            if value is None or (isinstance(value, float) and math.isnan(value)):
+            if value is None or (not isinstance(value, str) and pd.isna(value)):
                 sheet.write_blank(first + offset, col, None, style)
             elif isinstance(value, str):
                 sheet.write_string(first + offset, col, value, style)
