@@ -29,10 +29,18 @@ def test_vietnamese_formats():
 def test_parse_as_clerks_type():
     parsed = parse_numbers(pd.Series(["81,52", "81.52", "1.229.100", "1.234,5", "-", "", None,
                                       "abc", 5, 30.0, " 4,545 ", "1e5", "inf"]))
-    expected = [81.52, 81.52, 1229100, 1234.5, 0, np.nan, np.nan, np.nan, 5, 30, 4.545, 1e5,
+    expected = [81.52, 81.52, 1229100, 1234.5, np.nan, np.nan, np.nan, np.nan, 5, 30, 4.545, 1e5,
                 np.nan]
     np.testing.assert_array_equal(parsed.values, expected)
-    assert parsed.unreadable.tolist() == [False] * 7 + [True] + [False] * 4 + [True]
+    assert parsed.unreadable.tolist() == [False] * 4 + [True] + [False] * 2 + [True] + [
+        False] * 4 + [True]
+
+
+def test_a_dash_is_zero_only_where_the_sheet_prints_one():
+    # Biểu 02 prints "-" for no fee; in a scoring table a dash is refused: blank is never zero
+    cells = pd.Series(["-", "–", "5"])
+    assert parse_numbers(cells, dash_is_zero=True).values.tolist() == [0, 0, 5]
+    assert parse_numbers(cells).unreadable.tolist() == [True, True, False]
 
 
 def test_printed_decimals_for_the_rounding_check():

@@ -52,6 +52,14 @@ def cmd_bo_chi_so(args) -> int:
     return 0
 
 
+def _note_open_input(path: Path) -> None:
+    from xl766.adapters.files import open_input_note
+
+    note = open_input_note(path)
+    if note:
+        print(f"[Ghi chú] {note}", file=sys.stderr)
+
+
 def _report_findings(findings, sheet: str, *, levels) -> None:
     for finding in findings:
         if finding.level in levels:
@@ -71,6 +79,7 @@ def cmd_cham_diem(args) -> int:
             print("Tệp kết quả phải là .csv hoặc .xlsx.", file=sys.stderr)
             return EXIT_INPUT_ERROR
         files.check_output(output, inputs=(Path(args.input),), overwrite=args.ghi_de)
+    _note_open_input(Path(args.input))
     table = read_table(Path(args.input))
     scores = score_table(table.frame, indicator_set)
     if scores.has_errors:
@@ -110,6 +119,8 @@ def cmd_tao_bao_cao(args) -> int:
     from xl766.engine import Level
     from xl766.report.run import create_report
 
+    for source in filter(None, (args.input, args.ky_truoc)):
+        _note_open_input(Path(source))
     content = create_report(Path(args.input), Path(args.output), indicator_set=args.bo_chi_so,
                             period=args.ky, previous_path=args.ky_truoc, issuer=args.co_quan,
                             settings_file=args.cau_hinh, overwrite=args.ghi_de)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 import pandas as pd
 
-from xl766.adapters.safe_text import csv_safe, set_text
+from xl766.adapters import safe_text
+from xl766.adapters.safe_text import set_text
 from xl766.engine.scoring import Scores
 
 SUMMARY_COLUMNS = {
@@ -30,12 +30,7 @@ def result_frame(scores: Scores) -> pd.DataFrame:
 
 
 def write_csv(scores: Scores, path: Path) -> None:
-    frame = result_frame(scores)
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(frame.columns)
-        for row in frame.itertuples(index=False):
-            writer.writerow(["" if v is None else csv_safe(v) for v in row])
+    safe_text.write_csv(result_frame(scores), path)
 
 
 def write_xlsx(scores: Scores, path: Path) -> None:

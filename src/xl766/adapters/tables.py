@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -23,14 +26,21 @@ class RawTable:
 
 def read_table(path: Path, sheet: str | None = None) -> RawTable:
     path = Path(path)
+    if path.suffix.lower() == ".csv":
+        _check_file(path)
+        return RawTable(_read_csv(path), path.name)
+    _, tables = read_workbook(path, [sheet] if sheet else None)
+    if sheet is not None and sheet not in tables:
+        raise InputError(f"Tệp '{path.name}' không có trang '{sheet}'.")
+    return next(iter(tables.values()))
+
+
+def _check_file(path: Path) -> None:
     if not path.is_file():
         raise InputError(f"Không tìm thấy tệp '{path}'.")
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return RawTable(_read_csv(path), path.name)
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, sheet)
-    raise InputError(f"Tệp '{path.name}' không phải .csv hay .xlsx: chưa đọc được định dạng này.")
+    if path.suffix.lower() not in (".csv", ".xlsx", ".xlsm"):
+        raise InputError(f"Tệp '{path.name}' không phải .csv hay .xlsx: chưa đọc được định dạng "
+                         "này.")
 
 
 _DELIMITERS = (",", ";", "\t")
@@ -78,28 +88,87 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return without_blank_rows(cells.replace("", None))
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> RawTable:
+def read_workbook(path: Path, sheets: list[str] | None = None
+                  ) -> tuple[list[str], dict[str, RawTable]]:
+    """Open a workbook once: its sheet names and the tables of ``sheets`` that it has (the first
+    sheet when ``sheets`` is None)."""
     from openpyxl import load_workbook
 
+    path = Path(path)
+    _check_file(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise InputError(f"Không mở được '{path.name}' như một tệp Excel: {exc}") from None
     try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise InputError(f"Tệp '{path.name}' không có trang '{sheet}'.")
-        worksheet = book[sheet] if sheet else book.worksheets[0]
-        # TRUE/FALSE cells stay text, so the checks report them instead of reading 1 and 0.
-        rows = [tuple(str(v).upper() if isinstance(v, bool) else v for v in row)
-                for row in worksheet.iter_rows(values_only=True)]
+        names = book.sheetnames
+        chosen = [n for n in sheets if n in names] if sheets is not None else names[:1]
+        tables = {name: _sheet_table(path, book[name]) for name in chosen}
     finally:
         book.close()
-    if not rows:
-        raise InputError(f"Trang '{worksheet.title}' của '{path.name}' rỗng.")
-    header = [("" if h is None else str(h)) for h in rows[0]]
-    body = pd.DataFrame(rows[1:], columns=pd.Index(header, dtype=object), dtype=object)
+    return names, tables
+
+
+def _cell_value(cell):
+    """A cell as the clerk sees it: TRUE/FALSE and dates stay text (the checks report them), a
+    percent-formatted number is the percent it shows (81,52% is stored as 0,8152)."""
+    value = cell.value
+    if isinstance(value, bool):
+        return str(value).upper()
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time | datetime.timedelta):
+        return value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else str(value)
+    if isinstance(value, int | float) and "%" in (cell.number_format or ""):
+        return float(Decimal(repr(value)) * 100)
+    return value
+
+
+def _sheet_table(path: Path, worksheet) -> RawTable:
+    worksheet.reset_dimensions()  # some writers leave out <dimension> or get it wrong
+    rows = [[_cell_value(c) for c in row] for row in worksheet.iter_rows()]
+    if not rows or not any(v is not None for v in rows[0]):
+        raise InputError(f"Trang '{worksheet.title}' của '{path.name}' rỗng hoặc dòng 1 (tiêu đề) "
+                         "để trống.")
+    for (row, column), formula in _formulas_without_values(path, worksheet).items():
+        # Only in rows with something typed: a template's formulas run down its empty rows.
+        if row <= len(rows) and any(v not in (None, "") for v in rows[row - 1]):
+            rows[row - 1] += [None] * (column - len(rows[row - 1]))
+            rows[row - 1][column - 1] = formula
+    width = max(len(r) for r in rows)
+    header = [("" if h is None else str(h)) for h in rows[0]] + [""] * (width - len(rows[0]))
+    body = pd.DataFrame([r + [None] * (width - len(r)) for r in rows[1:]],
+                        columns=pd.Index(header, dtype=object), dtype=object)
     body.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(body))
     return RawTable(without_blank_rows(body), worksheet.title)
+
+
+_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)',
+                   re.DOTALL)
+_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
+
+
+def _formulas_without_values(path: Path, worksheet) -> dict[tuple[int, int], str]:
+    """Cells holding a formula that was never calculated (a file written by a program, not saved
+    by Excel): read as blank they would look like "no data". Their formula text stands in, and the
+    checks say to open and save the file in Excel."""
+    import zipfile
+
+    from openpyxl.utils import column_index_from_string
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            xml = archive.read(worksheet._worksheet_path)  # openpyxl's own record of the part
+    except (KeyError, AttributeError, zipfile.BadZipFile):
+        return {}
+    if b"<f" not in xml and b":f" not in xml:
+        return {}
+    found = {}
+    for match in _CELL.finditer(xml):
+        inner = match.group(3) or b""
+        formula = re.search(rb"<(?:\w+:)?f\b[^>]*>(.*?)</(?:\w+:)?f>", inner, re.DOTALL)
+        if formula is not None and not _VALUE.search(inner):
+            text = "=" + formula.group(1).decode("utf-8", "replace")
+            found[(int(match.group(2)), column_index_from_string(match.group(1).decode()))] = text
+    return found
 
 
 def without_blank_rows(body: pd.DataFrame) -> pd.DataFrame:

@@ -9,7 +9,15 @@ import numpy as np
 import pandas as pd
 
 from xl766.engine.findings import Finding, Level
-from xl766.engine.inputs import UNIT_CODE, UNIT_NAME, Collector, check_values, texts
+from xl766.engine.inputs import (
+    UNIT_CODE,
+    UNIT_NAME,
+    Collector,
+    Role,
+    check_units,
+    check_values,
+    texts,
+)
 from xl766.engine.names import normalise
 from xl766.engine.numbers import format_number, parse_numbers
 
@@ -36,30 +44,46 @@ class Appendix:
 def _read_counts(raw: pd.DataFrame, required: tuple[str, ...], optional: tuple[str, ...]):
     out = Collector(raw.index)
     known = {UNIT_NAME, UNIT_CODE, *required, *optional}
-    headers = {str(h).strip(): h for h in raw.columns if str(h).strip()}
-    for name in headers:
+    headers: dict[str, int] = {}  # name → position of its first column
+    for position, header in enumerate(raw.columns):
+        name = str(header).strip()
+        if not name:
+            continue
         if name not in known:
             out.table(f"cột '{name}' không thuộc biểu này (các cột: {', '.join(sorted(known))})",
                       name)
+        elif name in headers:
+            out.table(f"cột '{name}' xuất hiện nhiều lần", name)
+        else:
+            headers[name] = position
     for name in (UNIT_NAME, *required):
         if name not in headers:
             out.table(f"thiếu cột bắt buộc '{name}'", name)
-    names = texts(raw[headers[UNIT_NAME]]) if UNIT_NAME in headers else [None] * len(raw)
-    codes = texts(raw[headers[UNIT_CODE]]) if UNIT_CODE in headers else [None] * len(raw)
-    is_total = np.array([bool(n) and normalise(n) in _TOTAL_NAMES for n in names])
+    names = (texts(raw.iloc[:, headers[UNIT_NAME]]) if UNIT_NAME in headers
+             else [None] * len(raw))
+    codes = (texts(raw.iloc[:, headers[UNIT_CODE]]) if UNIT_CODE in headers
+             else [None] * len(raw))
+    is_total = np.array([bool(n) and normalise(n) in _TOTAL_NAMES for n in names], dtype=bool)
     values = {}
     for name in (*required, *optional):
         if name not in headers:
             continue
-        cells = raw[headers[name]]
-        parsed = parse_numbers(cells, whole=True)
-        check_values(cells, parsed, name, None, None, out)
+        cells = raw.iloc[:, headers[name]]
+        if name in optional:  # derived and recomputed: a formula not yet calculated is no value
+            cells = cells.map(lambda v: None if isinstance(v, str) and v.startswith("=") else v)
+        parsed = parse_numbers(cells, whole=True, dash_is_zero=True)
+        counted = not (name.endswith("phi") or name.startswith("ty_le"))
+        check_values(cells, parsed, name, Role.NUMERATOR if counted else None, None, out)
         out.cells(~is_total & parsed.blank & (name in required), name,
                   lambda p: "thiếu số liệu (để 0 nếu không phát sinh)")
         values[name] = np.where(parsed.unreadable, np.nan, parsed.values)
     units = pd.DataFrame({UNIT_NAME: names, UNIT_CODE: codes}, index=raw.index)
-    out.cells(~is_total & units[UNIT_NAME].isna().to_numpy(), UNIT_NAME,
-              lambda p: "thiếu tên đơn vị")
+    listed = ~is_total
+    units_only = Collector(raw.index[listed])
+    check_units([n for n, keep in zip(names, listed, strict=True) if keep],
+                [c for c, keep in zip(codes, listed, strict=True) if keep], raw.index[listed],
+                units_only, UNIT_NAME in headers)
+    out.findings += units_only.findings
     frame = pd.concat([units, pd.DataFrame(values, index=raw.index)], axis=1)
     return frame[~is_total], (frame[is_total].iloc[0] if is_total.any() else None), out
 

@@ -10,6 +10,7 @@ source's other data, kept as it came and not scored.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -19,7 +20,7 @@ import pandas as pd
 from xl766.catalog.models import IndicatorSet, Rule
 from xl766.engine.findings import Finding, Level
 from xl766.engine.names import near_misses, normalise
-from xl766.engine.numbers import ParsedNumbers, parse_numbers
+from xl766.engine.numbers import DASHES, ParsedNumbers, parse_numbers
 
 UNIT_NAME, UNIT_CODE, PUBLISHED_TOTAL = "ten_don_vi", "ma_don_vi", "TONG"
 UNIT_NOTE = "ghi_chu"
@@ -90,13 +91,14 @@ def _shown(cells: pd.Series, position: int) -> str:
 
 
 def _resolve_headers(raw: pd.DataFrame, indicator_set: IndicatorSet,
-                     out: Collector) -> dict[str, str]:
-    """Map each accepted header to its canonical name; report unknown and repeated ones."""
+                     out: Collector) -> dict[int, str]:
+    """Map each accepted column, by position, to its canonical name; report unknown and repeated
+    ones (a repeated header is kept once: the first)."""
     roles = column_roles(indicator_set)
     canonical = {name.casefold(): name for name in
                  [UNIT_NAME, UNIT_CODE, PUBLISHED_TOTAL, UNIT_NOTE, *roles]}
-    resolved: dict[str, str] = {}
-    for header in raw.columns:
+    resolved: dict[int, str] = {}
+    for position, header in enumerate(raw.columns):
         text = str(header).strip()
         name = canonical.get(text.casefold())
         if name is None:
@@ -106,7 +108,7 @@ def _resolve_headers(raw: pd.DataFrame, indicator_set: IndicatorSet,
         elif name in resolved.values():
             out.table(f"cột '{name}' xuất hiện nhiều lần", text)
         else:
-            resolved[header] = name
+            resolved[position] = name
     if UNIT_NAME not in resolved.values():
         out.table(f"thiếu cột bắt buộc '{UNIT_NAME}' (tên đơn vị)", UNIT_NAME)
     for column, (role, code) in roles.items():
@@ -127,10 +129,18 @@ def _unknown_column_message(text: str, indicator_set: IndicatorSet, accepted: li
     return f"cột '{text}' không thuộc bộ chỉ số {indicator_set.id}.{hint}"
 
 
+def _unreadable(shown: str) -> str:
+    if shown in DASHES:
+        return "dấu gạch '-' không phải là số liệu: để trống nếu chưa có số liệu, ghi 0 nếu là 0"
+    if shown.startswith("="):
+        return (f"ô có công thức {shown} nhưng chưa có giá trị đã tính: mở tệp trong Excel, "
+                "lưu lại rồi chạy lại")
+    return f"'{shown}' không phải là số"
+
+
 def check_values(cells: pd.Series, parsed: ParsedNumbers, column: str, role: Role | None,
                   limit: float | None, out: Collector) -> None:
-    out.cells(parsed.unreadable, column,
-              lambda p: f"'{_shown(cells, p)}' không phải là số")
+    out.cells(parsed.unreadable, column, lambda p: _unreadable(_shown(cells, p)))
     values = parsed.values
     with np.errstate(invalid="ignore"):
         out.cells(values < 0, column, lambda p: f"số âm ({_shown(cells, p)}) không hợp lệ")
@@ -145,7 +155,7 @@ def check_values(cells: pd.Series, parsed: ParsedNumbers, column: str, role: Rol
                       lambda p: f"điểm {_shown(cells, p)} vượt điểm tối đa {limit:g}")
 
 
-def _check_units(names: list, codes: list, labels: pd.Index, out: Collector,
+def check_units(names: list, codes: list, labels: pd.Index, out: Collector,
                  has_name_column: bool) -> None:
     missing = np.array([not name for name in names], dtype=bool)
     if has_name_column:  # with no name column at all, the header finding says it once
@@ -224,7 +234,7 @@ def read_scoring_table(raw: pd.DataFrame, indicator_set: IndicatorSet) -> Scorin
     """Parse and check a raw table (cells as typed; index = row numbers in the sheet or file)."""
     out = Collector(raw.index)
     resolved = _resolve_headers(raw, indicator_set, out)
-    by_name = {name: raw[header] for header, name in resolved.items()}
+    by_name = {name: raw.iloc[:, position] for position, name in resolved.items()}
     empty = pd.Series([None] * len(raw), index=raw.index, dtype=object)
     names = texts(by_name.get(UNIT_NAME, empty))
     codes = texts(by_name.get(UNIT_CODE, empty))
@@ -253,7 +263,7 @@ def read_scoring_table(raw: pd.DataFrame, indicator_set: IndicatorSet) -> Scorin
                                   dtype=object),
                         columns, without_bad(published, indicator_set.total_max))
     _check_forms(data, indicator_set, out)
-    _check_units(names, codes, raw.index, out, UNIT_NAME in by_name)
+    check_units(names, codes, raw.index, out, UNIT_NAME in by_name)
     data.findings = out.findings
     return data
 
@@ -263,9 +273,12 @@ def texts(cells: pd.Series) -> list[str | None]:
     return [_text(cell) for cell in cells.tolist()]
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _text(cell) -> str | None:
-    if isinstance(cell, str):
-        return cell.strip() or None
+    if isinstance(cell, str):  # control characters (NUL …) are noise no file can keep
+        return _CONTROL.sub("", cell).strip() or None
     if cell is None or cell != cell:
         return None
     if isinstance(cell, float) and cell.is_integer():

@@ -16,8 +16,9 @@ _DOT_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|[+-]?\d{1,3}(
 _WHOLE_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:[.,]\d{3})+")
 _PLAIN = re.compile(r"[+-]?(?:\d+[.,]?\d*|[.,]\d+)")
 _DECIMALS = re.compile(r"[.,](\d+)$")
-# Printed tables write a dash for "none" (Biểu 02: its fee sums count it as 0).
-_NIL = frozenset(("-", "–", "—"))
+# Printed tables write a dash for "none" (Biểu 02: its fee sums count it as 0); in a scoring
+# table a dash is neither a score nor a blank, so there it is refused (see ``dash_is_zero``).
+DASHES = frozenset(("-", "–", "—"))
 
 
 @dataclass(frozen=True)
@@ -28,11 +29,11 @@ class ParsedNumbers:
     decimals: np.ndarray  # digits printed after the decimal separator
 
 
-def _parse_text(text: str, whole: bool) -> float:
+def _parse_text(text: str, whole: bool, dash_is_zero: bool) -> float:
     """The slow path, for the few cells a plain number parser cannot read."""
     text = text.strip().replace("\u00a0", "").replace(" ", "")
-    if text in _NIL:
-        return 0.0
+    if text in DASHES:
+        return 0.0 if dash_is_zero else math.nan
     if (_WHOLE_THOUSANDS if whole else _DOT_THOUSANDS).fullmatch(text):
         text = text.replace(".", "") if not whole else text.replace(".", "").replace(",", "")
     if not _PLAIN.fullmatch(text):
@@ -53,9 +54,10 @@ def _printed_decimals(cell) -> int:
     return len(found.group(1)) if found else 0
 
 
-def parse_numbers(cells: pd.Series, *, whole: bool = False,
-                  with_decimals: bool = False) -> ParsedNumbers:
-    """Parse a column as clerks type it: decimal comma or point, thousands dots, a nil dash.
+def parse_numbers(cells: pd.Series, *, whole: bool = False, with_decimals: bool = False,
+                  dash_is_zero: bool = False) -> ParsedNumbers:
+    """Parse a column as clerks type it: decimal comma or point, thousands dots, and a dash for
+    zero where the sheet prints one (``dash_is_zero``).
 
     Plain numbers go through pandas' C parser; only the cells it cannot read (blanks, decimal
     commas, grouped thousands, dashes, typos) take the Python path, so a national table parses
@@ -80,7 +82,7 @@ def parse_numbers(cells: pd.Series, *, whole: bool = False,
                 isinstance(cell, str) and not cell.strip()):
             blank[position] = True
         elif isinstance(cell, str):
-            values[position] = _parse_text(cell, whole)
+            values[position] = _parse_text(cell, whole, dash_is_zero)
     unreadable = ~blank & np.isnan(values)
     decimals = np.zeros(len(raw))
     if with_decimals:

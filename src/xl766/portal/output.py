@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import csv
 import math
 from pathlib import Path
 
 import pandas as pd
 
-from xl766.adapters.safe_text import csv_safe
 from xl766.portal.answers import Capture
 
 SCORES_SHEET, SETTINGS_SHEET, SOURCE_SHEET = "Nhập liệu", "Cấu hình", "Nguồn Cổng"
@@ -17,14 +15,6 @@ SCORES_SHEET, SETTINGS_SHEET, SOURCE_SHEET = "Nhập liệu", "Cấu hình", "Ng
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(frame.columns)
-        for row in frame.itertuples(index=False):
-            writer.writerow(["" if _blank(v) else csv_safe(v) for v in row])
 
 
 def settings_for(capture: Capture, set_id: str, province: dict) -> dict[str, str]:
@@ -56,7 +46,8 @@ def write_xlsx(frame: pd.DataFrame, path: Path, settings: dict[str, str],
                sources: list[list]) -> None:
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
+    book = xlsxwriter.Workbook(str(path), {"tmpdir": str(Path(path).parent),
+                                           "strings_to_formulas": False, "strings_to_urls": False,
                                            "strings_to_numbers": False})
     bold = book.add_format({"bold": True})
     sheet = book.add_worksheet(SCORES_SHEET)

@@ -69,6 +69,10 @@ def check_input(source: ReportInput, indicator_set: IndicatorSet) -> CheckedInpu
     findings = [SheetFinding(source.scores.sheet, f) for f in scores.findings]
     appendices = []
     for table, build in ((source.fees, fees), (source.digitisation, digitisation)):
+        if table is not None and table.frame.empty:
+            findings.append(SheetFinding(table.sheet, Finding(
+                Level.NOTE, "trang chưa có đơn vị nào: báo cáo không có biểu này")))
+            table = None
         appendix = build(table.frame) if table is not None else None
         if appendix is not None:
             findings += [SheetFinding(table.sheet, f) for f in appendix.findings]

@@ -387,7 +387,8 @@ def _checks(book, styles, content: ReportContent) -> None:
 def write_report(content: ReportContent, path: Path) -> None:
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False,
+    book = xlsxwriter.Workbook(str(path), {"tmpdir": str(Path(path).parent),
+                                           "strings_to_formulas": False,
                                            "strings_to_urls": False, "nan_inf_to_errors": True})
     styles = _Styles(book)
     _narrative(book, styles, content)
