@@ -155,7 +155,7 @@ def _period_argument(text: str | None):
 
 
 def cmd_nhap_cong(args) -> int:
-    from xl766.adapters import files
+    from xl766.adapters import files, safe_text
     from xl766.catalog import load_indicator_set
     from xl766.engine import Level, score_table
     from xl766.engine.numbers import format_number
@@ -189,7 +189,7 @@ def cmd_nhap_cong(args) -> int:
         _report_findings(errors, output.SCORES_SHEET, levels={Level.ERROR})
         return EXIT_INPUT_ERROR
     if target.suffix.lower() == ".csv":
-        files.write_atomically(target, lambda tmp: output.write_csv(table, tmp))
+        files.write_atomically(target, lambda tmp: safe_text.write_csv(table, tmp))
     else:
         settings = output.settings_for(capture, indicator_set.id, capture.province_row())
         files.write_atomically(target, lambda tmp: output.write_xlsx(

@@ -1,4 +1,4 @@
-"""Write the imported table: CSV, or a workbook that `cham-diem` and `tao-bao-cao` read as it is
+"""Write the imported table as a workbook that `cham-diem` and `tao-bao-cao` read as it is
 (Nhập liệu first, then Cấu hình with the set and the period, then where the numbers came from)."""
 
 from __future__ import annotations
