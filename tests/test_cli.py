@@ -124,7 +124,21 @@ def test_bo_chi_so_lists_and_shows(capsys):
     code, out, _ = run(capsys, "bo-chi-so")
     assert code == 0 and out.splitlines()[1].startswith("766-2026")
     code, out, _ = run(capsys, "bo-chi-so", "766-2026")
-    assert "TTTT.2" in out and "target 80%" in out and "Quyết định số 766/QĐ-TTg" in out
+    assert "TTTT.2" in out and "đạt ngưỡng 80%" in out and "Quyết định số 766/QĐ-TTg" in out
+    # Vietnamese all through: no rule or policy shown by its code name
+    assert not {"missing", "linear", "none", "target", "zero"} & set(out.replace(":", " ").split())
+
+
+def test_version_and_vietnamese_usage(capsys):
+    from xl766 import __version__
+
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert capsys.readouterr().out.strip() == f"xl766 {__version__}"
+    with pytest.raises(SystemExit) as stop:
+        main(["cham-diem"])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and "lỗi: thiếu tham số bắt buộc: INPUT, --bo-chi-so" in err
 
 
 def test_broken_set_file_exit_2(tmp_path, capsys):

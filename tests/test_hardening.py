@@ -311,3 +311,14 @@ def test_an_input_open_in_excel_gets_a_note(tmp_path, capsys):
     (tmp_path / "~$t.csv").write_bytes(b"")
     code, _, err = run(capsys, "cham-diem", table, "--bo-chi-so", "766-2026", "--json")
     assert code == 0 and "sửa đổi chưa lưu không được tính" in err
+
+
+def test_cham_diem_reads_nhap_lieu_of_a_workbook(capsys):
+    code, records, _ = scored_json(capsys, TUAN_GIAO, "dienbien-459-2023")
+    assert code == 0 and len(records) == 19
+    code, _, err = run(capsys, "cham-diem", TUAN_GIAO, "--bo-chi-so", "dienbien-459-2023",
+                       "--trang", "Phí, lệ phí")
+    assert code == 2 and "trang 'Phí, lệ phí'" in err
+    code, _, err = run(capsys, "cham-diem", TUAN_GIAO, "--bo-chi-so", "dienbien-459-2023",
+                       "--trang", "Không có")
+    assert code == 2 and "không có trang 'Không có'" in err

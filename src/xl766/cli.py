@@ -11,6 +11,14 @@ from pathlib import Path
 EXIT_INPUT_ERROR = 2
 
 
+_WORDS = {
+    "missing": "chưa có số liệu (không tính 0)", "not_applicable": "không áp dụng",
+    "none": "không quy đổi", "applicable_max": "quy đổi theo điểm tối đa áp dụng",
+    "linear": "tỷ lệ × điểm", "target": "đạt ngưỡng", "direct": "nhập điểm",
+    "monitor": "theo dõi", "zero": "0 điểm", "full": "đủ điểm",
+}
+
+
 def _print_set(reference: str) -> None:
     from xl766.catalog import load_indicator_set
     from xl766.engine.numbers import format_number
@@ -21,8 +29,11 @@ def _print_set(reference: str) -> None:
     print(f"{s.id}: {s.name}\nHiệu lực {period}; tổng điểm tối đa {format_number(s.total_max)}")
     for doc in s.legal_basis:
         print(f"Căn cứ: {doc.document} ngày {doc.date:%d/%m/%Y} của {doc.issuer}")
-    print(f"Ô trống: {s.blank.means.value} [{s.blank.provenance}]; quy đổi: "
-          f"{s.conversion.method.value} [{s.conversion.provenance}]")
+    print(f"Ô trống: {_WORDS[s.blank.means.value]} [{s.blank.provenance}]; quy đổi: "
+          f"{_WORDS[s.conversion.method.value]} [{s.conversion.provenance}]")
+    if s.rounding:
+        print(f"Làm tròn: điểm mỗi chỉ số nửa lên đến {s.rounding.indicator_decimals} chữ số "
+              f"thập phân, nhóm = tổng điểm đã làm tròn [{s.rounding.provenance}]")
     bands = "; ".join(f"{b.label} ≥ {format_number(b.min_points)}" for b in s.classification.bands)
     print(f"Xếp loại [{s.classification.provenance}]: {bands}")
     for key, target in s.targets.items():
@@ -33,10 +44,10 @@ def _print_set(reference: str) -> None:
         if not group.indicators:
             print(f"  nhập điểm cả nhóm [{group.provenance}] {group.source}")
         for i in group.indicators:
-            rule = i.rule.value + (f" {format_number(i.target_percent)}%" if i.target_percent
-                                   else "")
-            print(f"  {i.code:<8} {format_number(i.max_points):>3}đ  {rule:<10} "
-                  f"mẫu số 0: {i.zero_denominator.value:<14} [{i.provenance}] {i.name}")
+            rule = _WORDS[i.rule.value] + (f" {format_number(i.target_percent)}%"
+                                           if i.target_percent else "")
+            print(f"  {i.code:<8} {format_number(i.max_points):>3}đ  {rule:<16} "
+                  f"mẫu số 0: {_WORDS[i.zero_denominator.value]:<15} [{i.provenance}] {i.name}")
             print(f"  {'':<8}       nguồn: {i.source}")
 
 
@@ -68,7 +79,7 @@ def _report_findings(findings, sheet: str, *, levels) -> None:
 
 def cmd_cham_diem(args) -> int:
     from xl766.adapters import files, results
-    from xl766.adapters.tables import read_table
+    from xl766.adapters.tables import read_scores_table
     from xl766.catalog import load_indicator_set
     from xl766.engine import Level, score_table
 
@@ -80,7 +91,7 @@ def cmd_cham_diem(args) -> int:
             return EXIT_INPUT_ERROR
         files.check_output(output, inputs=(Path(args.input),), overwrite=args.ghi_de)
     _note_open_input(Path(args.input))
-    table = read_table(Path(args.input))
+    table = read_scores_table(Path(args.input), args.trang)
     scores = score_table(table.frame, indicator_set)
     if scores.has_errors:
         errors = [f for f in scores.findings if f.level is Level.ERROR]
@@ -156,6 +167,7 @@ def _period_argument(text: str | None):
 
 def cmd_nhap_cong(args) -> int:
     from xl766.adapters import files, safe_text
+    from xl766.adapters.tables import SCORES_SHEET
     from xl766.catalog import load_indicator_set
     from xl766.engine import Level, score_table
     from xl766.engine.numbers import format_number
@@ -186,7 +198,7 @@ def cmd_nhap_cong(args) -> int:
     if errors:
         print(f"Bảng nhập từ Cổng có {len(errors)} lỗi với bộ {indicator_set.id}; chưa ghi gì:",
               file=sys.stderr)
-        _report_findings(errors, output.SCORES_SHEET, levels={Level.ERROR})
+        _report_findings(errors, SCORES_SHEET, levels={Level.ERROR})
         return EXIT_INPUT_ERROR
     if target.suffix.lower() == ".csv":
         files.write_atomically(target, lambda tmp: safe_text.write_csv(table, tmp))
@@ -221,10 +233,40 @@ def cmd_tai_cong(args) -> int:
     return 0
 
 
+# argparse's own texts, in Vietnamese (it looks each up through its module-level gettext).
+_ARGPARSE_TEXTS = {
+    "usage: ": "Cách dùng: ",
+    "positional arguments": "tham số",
+    "options": "tùy chọn",
+    "show this help message and exit": "hiện hướng dẫn này rồi thoát",
+    "show program's version number and exit": "hiện phiên bản rồi thoát",
+    "%(prog)s: error: %(message)s\n": "%(prog)s: lỗi: %(message)s\n",
+    "the following arguments are required: %s": "thiếu tham số bắt buộc: %s",
+    "unrecognized arguments: %s": "không hiểu tham số: %s",
+    "invalid choice: %(value)r (choose from %(choices)s)":
+        "lựa chọn không hợp lệ: %(value)r (chọn một trong %(choices)s)",
+    "expected one argument": "cần một giá trị",
+    "expected at least one argument": "cần ít nhất một giá trị",
+    "argument %(argument_name)s: %(message)s": "tham số %(argument_name)s: %(message)s",
+    "not allowed with argument %s": "không dùng cùng tham số %s",
+    "ambiguous option: %(option)s could match %(matches)s":
+        "tùy chọn mơ hồ: %(option)s có thể là %(matches)s",
+    "invalid %(type)s value: %(value)r": "giá trị %(type)s không hợp lệ: %(value)r",
+}
+
+
+def _vietnamese(text: str) -> str:
+    return _ARGPARSE_TEXTS.get(text, text)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from xl766 import __version__
+
+    argparse._ = _vietnamese  # noqa: SLF001 - argparse offers no other hook for its texts
     parser = argparse.ArgumentParser(
         prog="xl766",
         description="Chấm điểm, xếp loại và lập báo cáo Bộ chỉ số phục vụ người dân, doanh nghiệp.")
+    parser.add_argument("--version", action="version", version=f"xl766 {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
     sets = commands.add_parser("bo-chi-so", help="liệt kê các bộ chỉ số hoặc xem một bộ")
@@ -235,6 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("input", metavar="INPUT", help="bảng số liệu .csv (UTF-8) hoặc .xlsx")
     score.add_argument("--bo-chi-so", required=True, metavar="ID",
                        help="mã bộ chỉ số hoặc đường dẫn tệp .toml")
+    score.add_argument("--trang", metavar="TÊN_TRANG",
+                       help="trang cần chấm của tệp .xlsx (mặc định: 'Nhập liệu' nếu có, không "
+                            "thì trang đầu)")
     where = score.add_mutually_exclusive_group()
     where.add_argument("--json", action="store_true", help="in kết quả dạng JSON ra stdout")
     where.add_argument("-o", "--output", metavar="OUT", help="ghi kết quả ra tệp .xlsx hoặc .csv")

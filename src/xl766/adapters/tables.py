@@ -35,6 +35,19 @@ def read_table(path: Path, sheet: str | None = None) -> RawTable:
     return next(iter(tables.values()))
 
 
+SCORES_SHEET = "Nhập liệu"
+
+
+def read_scores_table(path: Path, sheet: str | None = None) -> RawTable:
+    """The scoring table of a file: a CSV, the named sheet, else the workbook's 'Nhập liệu'
+    sheet when it has one (the template and `nhap-cong` put it there), else its first sheet."""
+    path = Path(path)
+    if sheet is not None or path.suffix.lower() == ".csv":
+        return read_table(path, sheet)
+    _, tables = read_workbook(path, [SCORES_SHEET])
+    return tables[SCORES_SHEET] if SCORES_SHEET in tables else read_table(path)
+
+
 def _check_file(path: Path) -> None:
     if not path.is_file():
         raise InputError(f"Không tìm thấy tệp '{path}'.")

@@ -12,6 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 _SUM_TOLERANCE = 1e-9
 
 
+def _text(number: float) -> str:
+    return format(number, ".15g").replace(".", ",")
+
+
 class Provenance(StrEnum):
     """[V] stated by a source; [I] inferred from published figures; [U] unknown, user-supplied."""
 
@@ -99,8 +103,8 @@ class Group(_Strict):
             total = sum(i.max_points for i in self.indicators)
             if not math.isclose(total, self.max_points, abs_tol=_SUM_TOLERANCE):
                 raise ValueError(
-                    f"nhóm {self.code}: tổng điểm tối đa các chỉ số là {total:g}, "
-                    f"khác điểm tối đa của nhóm {self.max_points:g}"
+                    f"nhóm {self.code}: tổng điểm tối đa các chỉ số là {_text(total)}, "
+                    f"khác điểm tối đa của nhóm {_text(self.max_points)}"
                 )
         elif self.provenance is None or not self.source:
             raise ValueError(f"nhóm {self.code} không có chỉ số: cần 'provenance' và 'source'")
@@ -178,7 +182,8 @@ class IndicatorSet(_Strict):
         total = sum(g.max_points for g in self.groups)
         if not math.isclose(total, self.total_max, abs_tol=_SUM_TOLERANCE):
             raise ValueError(
-                f"tổng điểm tối đa các nhóm là {total:g}, khác tổng điểm tối đa {self.total_max:g}"
+                f"tổng điểm tối đa các nhóm là {_text(total)}, khác tổng điểm tối đa "
+                f"{_text(self.total_max)}"
             )
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise ValueError("'effective_to' phải sau 'effective_from'")

@@ -20,7 +20,7 @@ import pandas as pd
 from xl766.catalog.models import IndicatorSet, Rule
 from xl766.engine.findings import Finding, Level
 from xl766.engine.names import near_misses, normalise
-from xl766.engine.numbers import DASHES, ParsedNumbers, parse_numbers
+from xl766.engine.numbers import DASHES, ParsedNumbers, parse_numbers, short_number
 
 UNIT_NAME, UNIT_CODE, PUBLISHED_TOTAL = "ten_don_vi", "ma_don_vi", "TONG"
 UNIT_NOTE = "ghi_chu"
@@ -87,7 +87,10 @@ class Collector:
 
 
 def _shown(cells: pd.Series, position: int) -> str:
-    return str(cells.iloc[position]).strip()
+    cell = cells.iloc[position]
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return short_number(cell)
+    return str(cell).strip()
 
 
 def _resolve_headers(raw: pd.DataFrame, indicator_set: IndicatorSet,
@@ -152,7 +155,7 @@ def check_values(cells: pd.Series, parsed: ParsedNumbers, column: str, role: Rol
                       lambda p: f"số đếm phải là số nguyên, nhận '{_shown(cells, p)}'")
         elif limit is not None:
             out.cells(values > limit + 1e-9, column,
-                      lambda p: f"điểm {_shown(cells, p)} vượt điểm tối đa {limit:g}")
+                      lambda p: f"điểm {_shown(cells, p)} vượt điểm tối đa {short_number(limit)}")
 
 
 def check_units(names: list, codes: list, labels: pd.Index, out: Collector,
@@ -224,7 +227,8 @@ def _check_forms(data: ScoringInput, indicator_set: IndicatorSet, out: Collector
                 with np.errstate(invalid="ignore"):
                     above = tu_values.values > mau_values.values
                 out.cells(above, f"{code}/tu", lambda p, c=code, t=tu_values, m=mau_values: (
-                    f"tử số ({t.values[p]:g}) lớn hơn mẫu số ({m.values[p]:g}) của {c}"))
+                    f"tử số ({short_number(t.values[p])}) lớn hơn mẫu số "
+                    f"({short_number(m.values[p])}) của {c}"))
         both = entered(Role.GROUP_POINTS, group.code) & via_indicators
         out.cells(both, group.code, lambda p, g=group: (
             f"nhóm {g.code} được nhập cả điểm nhóm và điểm chỉ số thành phần: chỉ dùng một cách"))

@@ -128,6 +128,12 @@ def format_number(value: float | None, digits: int = 0, *, blank: str = "") -> s
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
+def short_number(value: float) -> str:
+    """A number in a message as a Vietnamese reader writes it, no more digits than it has:
+    2,5; 1229100; 0,3 (not 0.30000000000000004)."""
+    return format(float(value), ".15g").replace(".", ",")
+
+
 def format_count(count: int, noun: str = "đơn vị") -> str:
     """'07 đơn vị': administrative documents pad counts below ten with a zero."""
     return f"{count:02d} {noun}"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from xl766.engine.numbers import short_number
 from xl766.engine.period import Period
 from xl766.portal.answers import MANIFEST, Problem, recognise
 from xl766.portal.mapping import Endpoint, load_mapping
@@ -81,7 +82,7 @@ class _Client:
                 return problem
             if attempt < self.polite.retries:
                 wait = self.polite.backoff * 2 ** attempt
-                self.progress(f"  {name}: {problem}; thử lại sau {wait:g} giây")
+                self.progress(f"  {name}: {problem}; thử lại sau {short_number(wait)} giây")
                 self.sleep(wait)
         raise FetchError(f"Dừng tải: '{name}' vẫn lỗi sau {self.polite.retries + 1} lần thử "
                          f"({problem}). Chạy lại sau; phần đã tải được giữ lại.")
@@ -90,7 +91,7 @@ class _Client:
         try:
             response = self.session.post(url, json=payload, timeout=self.polite.timeout)
         except self.requests.Timeout:
-            return f"quá {self.polite.timeout:g} giây không trả lời"
+            return f"quá {short_number(self.polite.timeout)} giây không trả lời"
         except self.requests.ConnectionError as error:
             return f"không kết nối được ({type(error).__name__})"
         if response.status_code in _BLOCKED:

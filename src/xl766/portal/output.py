@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from xl766.adapters.tables import SCORES_SHEET
 from xl766.portal.answers import Capture
+from xl766.report.inputs import SETTINGS_SHEET
 
-SCORES_SHEET, SETTINGS_SHEET, SOURCE_SHEET = "Nhập liệu", "Cấu hình", "Nguồn Cổng"
+SOURCE_SHEET = "Nguồn Cổng"
 
 
 def _blank(value) -> bool:

@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from xl766.adapters.errors import InputError
-from xl766.adapters.tables import RawTable, read_table, read_workbook
+from xl766.adapters.tables import SCORES_SHEET, RawTable, read_table, read_workbook
 from xl766.engine.inputs import texts
 from xl766.report.settings import ReportSettings
 
 SETTINGS_SHEET = "Cấu hình"
-SCORES_SHEET = "Nhập liệu"
 FEES_SHEET = "Phí, lệ phí"
 DIGITISATION_SHEET = "Số hóa"
 
