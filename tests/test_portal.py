@@ -332,4 +332,7 @@ def test_shipped_sample_is_a_fresh_import(tmp_path, capsys):
         return {name: list(book[name].iter_rows(values_only=True))
                 for name in ("Nhập liệu", "Cấu hình")}
     assert cells(out) == cells(EXAMPLES / "phu-tho-2026-q3.xlsx")
+    fresh_csv = tmp_path / "fresh.csv"
+    assert run(capsys, "nhap-cong", str(PHU_THO), "-o", str(fresh_csv))[0] == 0
+    assert fresh_csv.read_bytes() == (EXAMPLES / "phu-tho-2026-q3.csv").read_bytes()
 

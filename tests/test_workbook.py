@@ -238,3 +238,23 @@ def test_refuses_to_overwrite_a_template(tmp_path, capsys):
     target.write_bytes(b"clerk's work")
     assert main(["tao-mau", "--bo-chi-so", "766-2026", "-o", str(target)]) == 2
     assert "--ghi-de" in capsys.readouterr().err and target.read_bytes() == b"clerk's work"
+
+
+def test_the_wheel_carries_macros_so_tao_mau_works_when_installed(tmp_path):
+    import subprocess
+    import sys
+    import zipfile
+
+    import shutil
+
+    source = tmp_path / "source"  # a clean copy: an in-tree build/ could carry stale files
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", ".tox", "workbook", "examples"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path),
+                    str(source)], check=True, capture_output=True, timeout=300)
+    [wheel] = tmp_path.glob("xl766-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    for source in ("xl766_ribbon.bas", "ThisWorkbook.cls", "customUI14.xml"):
+        assert f"xl766/excel/macros/{source}" in names
+        shipped = zipfile.ZipFile(wheel).read(f"xl766/excel/macros/{source}")
+        assert shipped == (ROOT / "macros" / source).read_bytes()

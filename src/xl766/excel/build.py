@@ -19,7 +19,9 @@ from xl766.catalog import IndicatorSet
 from xl766.excel import vba
 from xl766.excel.layout import lay_out
 
-MACROS = Path(__file__).resolve().parents[3] / "macros"  # the source checkout's macros/
+# An installed package carries a copy of macros/ (setup.py); a source checkout has its own.
+_SHIPPED = Path(__file__).with_name("macros")
+MACROS = _SHIPPED if _SHIPPED.is_dir() else Path(__file__).resolve().parents[3] / "macros"
 RIBBON_PART = "customUI/customUI14.xml"
 RIBBON_RELATIONSHIP = "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"
 RIBBON_NAMESPACE = "http://schemas.microsoft.com/office/2009/07/customui"
