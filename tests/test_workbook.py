@@ -241,11 +241,10 @@ def test_refuses_to_overwrite_a_template(tmp_path, capsys):
 
 
 def test_the_wheel_carries_macros_so_tao_mau_works_when_installed(tmp_path):
+    import shutil
     import subprocess
     import sys
     import zipfile
-
-    import shutil
 
     source = tmp_path / "source"  # a clean copy: an in-tree build/ could carry stale files
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
