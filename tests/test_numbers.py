@@ -58,3 +58,9 @@ def test_numeric_columns_pass_straight_through():
 def test_counts_read_thousands_either_way():
     parsed = parse_numbers(pd.Series(["1.335", "1,335", "12"]), whole=True)
     assert parsed.values.tolist() == [1335, 1335, 12]
+
+
+def test_format_number_rounds_half_up_not_to_even():
+    # Python's round() gives 2,67 and 0,12 here (binary floats, halves to even)
+    assert format_number(2.675, 2) == "2,68" and format_number(0.125, 2) == "0,13"
+    assert format_number(89.95, 1) == "90,0" and format_number(-2.5) == "-3"

@@ -199,3 +199,41 @@ def test_decimal_comma_and_point_both_read(set_2026):
     b = full_marks(set_2026, **{"CKMB.1": "5.5"}) | {"ten_don_vi": "B"}
     scores = score_table(raw_table([a, b]), set_2026)
     assert scores.indicators["CKMB.1"].tolist() == [5.5, 5.5]
+
+
+# ---- each rule pinned by a hand-computed case, so a changed number in the catalog fails a test
+
+
+def test_shhs4_target_is_80_percent(set_2026):
+    # 72% of dossiers reuse data: 2 × 72/80 = 1,8 (a 90% target would give 1,6)
+    scores, _ = one(set_2026, **{"SHHS.4": None, "SHHS.4/tu": 72, "SHHS.4/mau": 100})
+    assert scores.indicators["SHHS.4"].iloc[0] == 1.8
+    scores, _ = one(set_2026, **{"SHHS.4": None, "SHHS.4/tu": 80, "SHHS.4/mau": 100})
+    assert scores.indicators["SHHS.4"].iloc[0] == 2
+
+
+def test_shhs3_none_arising_is_full_marks(set_2026):
+    # No certified copy requested: the portal gives the 2 points
+    scores, summary = one(set_2026, **{"SHHS.3": None, "SHHS.3/tu": 0, "SHHS.3/mau": 0})
+    assert scores.indicators["SHHS.3"].iloc[0] == 2 and summary["total"] == 100
+
+
+def test_ties_survive_float_noise_in_a_sum(dienbien):
+    # Điện Biên keeps full precision: 0,1 + 0,2 = 0,30000000000000004 against 0,3
+    blank = {i.code: 0 for i in dienbien.indicators}
+    a = blank | {"ten_don_vi": "A", "TDGQ.1": 0.1, "SHHS.1": 0.2}
+    b = blank | {"ten_don_vi": "B", "TDGQ.1": 0.3}
+    scores = score_table(raw_table([a, b]), dienbien)
+    assert scores.summary["total"].iloc[0] != scores.summary["total"].iloc[1]  # the noise is real
+    assert scores.summary["rank"].tolist() == [1, 1]
+
+
+@pytest.mark.parametrize(("converted", "band"), [(70, "Khá"), (69.99, "Trung bình"),
+                                                 (50, "Trung bình"), (49.99, "Yếu"),
+                                                 (90, "Xuất sắc"), (80, "Tốt"), (79.99, "Khá")])
+def test_dien_bien_band_edges(dienbien, converted, band):
+    # Every indicator applies (max 100), so the converted score is the total typed in TONG
+    row = {i.code: 0 for i in dienbien.indicators} | {"ten_don_vi": "A", "TONG": converted}
+    scores = score_table(raw_table([row]), dienbien)
+    assert scores.summary["converted"].iloc[0] == pytest.approx(converted)
+    assert scores.summary["band"].iloc[0] == band
