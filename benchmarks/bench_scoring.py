@@ -9,7 +9,9 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+import math
 import time
+from fractions import Fraction
 from pathlib import Path
 
 from synthetic import national_month
@@ -21,6 +23,11 @@ from xl766.engine import score_table
 UNITS = 4_100
 
 
+def _official(points: Fraction) -> float:
+    """The portal's rounding on the exact value: half-up to 2 decimals."""
+    return math.floor(points * 100 + Fraction(1, 2)) / 100
+
+
 def per_row_loop(raw, indicator_set):
     """The straightforward way: one Python call per unit and indicator."""
     results = []
@@ -29,17 +36,18 @@ def per_row_loop(raw, indicator_set):
         for group in indicator_set.groups:
             points = 0.0
             for indicator in group.indicators:
-                tu, mau = row[f"{indicator.code}/tu"], row[f"{indicator.code}/mau"]
+                tu, mau = int(row[f"{indicator.code}/tu"]), int(row[f"{indicator.code}/mau"])
                 if mau == 0:
                     points += indicator.max_points if indicator.zero_denominator == "full" else 0
                     continue
-                percent = tu / mau * 100
+                percent = Fraction(tu * 100, mau)
+                top = Fraction(indicator.max_points)
                 if indicator.rule is Rule.TARGET and percent < indicator.target_percent:
-                    points += indicator.max_points * percent / indicator.target_percent
+                    points += _official(top * percent / Fraction(indicator.target_percent))
                 elif indicator.rule is Rule.TARGET:
                     points += indicator.max_points
                 else:
-                    points += indicator.max_points * percent / 100
+                    points += _official(top * percent / 100)
             total += points
         results.append((row["ten_don_vi"], total, indicator_set.band_for(total)))
     ordered = sorted(results, key=lambda r: -r[1])

@@ -185,9 +185,8 @@ def _formulas_without_values(path: Path, worksheet) -> dict[tuple[int, int], str
 
 
 def without_blank_rows(body: pd.DataFrame) -> pd.DataFrame:
-    """Column names are kept as typed, so a repeated one stays visible to the checks."""
-    filled = body.notna()
-    for name in np.flatnonzero([dtype == np.dtype(object) for dtype in body.dtypes]):
-        column = body.iloc[:, name]
-        filled.iloc[:, name] = column.notna() & (column.astype("string").str.strip() != "")
-    return body[filled.any(axis=1).to_numpy()]
+    """Rows with nothing but blanks and spaces go; column names are kept as typed, so a repeated
+    one stays visible to the checks."""
+    cells = body.to_numpy(dtype=object)
+    filled = pd.notna(cells) & (np.char.strip(cells.astype(str)) != "")
+    return body[filled.any(axis=1)]

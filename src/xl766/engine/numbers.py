@@ -59,7 +59,7 @@ def parse_numbers(cells: pd.Series, *, whole: bool = False, with_decimals: bool 
     """Parse a column as clerks type it: decimal comma or point, thousands dots, and a dash for
     zero where the sheet prints one (``dash_is_zero``).
 
-    Plain numbers go through pandas' C parser; only the cells it cannot read (blanks, decimal
+    Plain numbers are converted in one C loop; only the cells it cannot read (blanks, decimal
     commas, grouped thousands, dashes, typos) take the Python path, so a national table parses
     in milliseconds.
     """
@@ -69,13 +69,19 @@ def parse_numbers(cells: pd.Series, *, whole: bool = False, with_decimals: bool 
         decimals = np.zeros(len(values))
         return ParsedNumbers(values, blank, np.zeros(len(values), dtype=bool), decimals)
     raw = cells.to_numpy(dtype=object)
-    values = np.array(pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce"), dtype=float)
+    try:
+        values = raw.astype(float)
+    except (ValueError, TypeError):  # some cell is not a plain number: each one coerced
+        values = np.array(pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce"),
+                          dtype=float)
     values[~np.isfinite(values)] = np.nan
     blank = np.zeros(len(raw), dtype=bool)
-    second_look = np.flatnonzero(np.isnan(values))
-    if whole:  # C reads "1.335" as 1,335 and "50.000" as 50; a count means thousands
-        separated = np.char.find(raw.astype(str), ".") >= 0
-        second_look = np.union1d(second_look, np.flatnonzero(separated))
+    text = raw.astype(str)
+    # Python reads "1_000" as 1000; a clerk never means that: a second look refuses it.
+    doubtful = np.isnan(values) | (np.char.find(text, "_") >= 0)
+    if whole:  # "1.335" and "50.000" in a count are thousands, not 1,335 and 50
+        doubtful |= np.char.find(text, ".") >= 0
+    second_look = np.flatnonzero(doubtful)
     for position in second_look:
         cell = raw[position]
         if cell is None or (isinstance(cell, float) and math.isnan(cell)) or (
@@ -86,7 +92,7 @@ def parse_numbers(cells: pd.Series, *, whole: bool = False, with_decimals: bool 
     unreadable = ~blank & np.isnan(values)
     decimals = np.zeros(len(raw))
     if with_decimals:
-        text = np.char.strip(raw.astype(str))
+        text = np.char.strip(text)
         separator = np.maximum(np.char.rfind(text, "."), np.char.rfind(text, ","))
         decimals = np.where(separator >= 0, np.char.str_len(text) - separator - 1, 0)
         decimals = decimals.astype(float)

@@ -111,8 +111,11 @@ class Scores:
 
 
 def _plain_rows(frame: pd.DataFrame) -> list[dict]:
-    """JSON-ready rows: NaN and NA become None, numbers plain Python numbers."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+    """JSON-ready rows: NaN and NA become None, numbers plain Python numbers (in bulk)."""
+    values = frame.to_numpy(dtype=object, copy=True)
+    values[pd.isna(values)] = None
+    columns = frame.columns.tolist()
+    return [dict(zip(columns, row, strict=True)) for row in values.tolist()]
 
 
 class _Notes:
