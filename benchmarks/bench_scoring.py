@@ -6,10 +6,10 @@ Prints ratios measured in this run, so they hold on any machine.
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 import tempfile
-import math
 import time
 from fractions import Fraction
 from pathlib import Path
