@@ -95,10 +95,12 @@ def _read_csv(path: Path) -> pd.DataFrame:
                          + (f" và {len(overflowing) - 20} dòng khác" if len(overflowing) > 20
                             else "")
                          + ". Một ô có dấu phân cách (',' hoặc ';') phải nằm trong ngoặc kép.")
-    cells = pd.DataFrame([(row + [""] * width)[:width] for row in body],
-                         columns=pd.Index(header, dtype=object), dtype=object)
-    cells.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(cells))
-    return without_blank_rows(cells.replace("", None))
+    kept = [(number, (row + [""] * width)[:width]) for number, row in
+            enumerate(body, start=FIRST_DATA_ROW) if "".join(row).strip()]
+    cells = pd.DataFrame([row for _, row in kept], columns=pd.Index(header, dtype=object),
+                         index=pd.Index([number for number, _ in kept], dtype="int64"),
+                         dtype=object)
+    return cells.replace("", None)
 
 
 def read_workbook(path: Path, sheets: list[str] | None = None

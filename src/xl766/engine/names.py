@@ -3,8 +3,9 @@ in Vietnamese alphabetical order."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 _VOWEL_MARKS = {"\u0306": 1, "\u0302": 2, "\u031b": 3}  # ă/â-ê-ô/ơ-ư: letters of their own
@@ -16,6 +17,7 @@ _KIND_WORDS = ("ubnd", "uy ban nhan dan", "thi tran", "xa", "phuong", "huyen", "
                "thanh pho", "tp.", "so", "ban", "bo phan mot cua")
 # One letter apart is a likely typo only in a name long enough ("Xã A" and "Xã B" are two units).
 _MIN_LETTERS_FOR_TYPO = 4
+_DIGITS = re.compile(r"\d+")
 
 
 def normalise(name: str) -> str:
@@ -75,10 +77,16 @@ def near_misses(names: Iterable[str]) -> list[tuple[int, int]]:
     'Xã số 12346', 'Tổ dân phố 1' … '20') are different units, not typos.
     """
     names = list(names)
-    folded = [_core(n) for n in names]
-    exact = [normalise(n) for n in names]
+    # Two names one letter apart carry the same numbers; a name whose numbers no other name
+    # carries has no partner ("Xã số 12345"), so it is not even folded.
+    numbers = [tuple(_DIGITS.findall(name)) for name in names]
+    carried = Counter(numbers)
+    candidates = [p for p, found in enumerate(numbers) if carried[found] > 1]
+    folded = {p: _core(names[p]) for p in candidates}
+    exact = {p: normalise(names[p]) for p in candidates}
     buckets: dict[str, list[int]] = defaultdict(list)
-    for position, text in enumerate(folded):
+    for position in candidates:
+        text = folded[position]
         keys = {text} | {text[:i] + text[i + 1:] for i in range(len(text))
                          if not text[i].isdigit()}
         for key in keys:

@@ -98,16 +98,22 @@ class Scores:
         by_row: dict = {}
         for finding in self.findings:
             by_row.setdefault(finding.row, []).append(finding.as_dict())
-        indicators, groups = _plain_rows(self.indicators), _plain_rows(self.groups)
-        summary = _plain_rows(self.summary)
-        units = _plain_rows(self.units)
-        return [{
-            "unit": unit["unit"], "code": unit["code"],
-            "indicators": indicators[p], "groups": groups[p],
-            **{k: summary[p][k] for k in ("total", "computed_total", "applicable_max",
-                                         "converted", "band", "rank")},
-            "findings": by_row.get(label, []),
-        } for p, (label, unit) in enumerate(zip(self.summary.index, units, strict=True))]
+        head = ("total", "computed_total", "applicable_max", "converted", "band", "rank")
+        columns = [self.units["unit"], self.units["code"], *(self.summary[k] for k in head)]
+        fixed = zip(*(_plain_values(c.to_frame()) for c in columns), strict=True)
+        return [{"unit": values[0], "code": values[1], "indicators": indicators,
+                 "groups": groups, **dict(zip(head, values[2:], strict=True)),
+                 "findings": by_row.get(label, [])}
+                for label, values, indicators, groups in zip(
+                    self.summary.index, fixed, _plain_rows(self.indicators),
+                    _plain_rows(self.groups), strict=True)]
+
+
+def _plain_values(frame: pd.DataFrame) -> list:
+    """A one-column frame as plain Python values, None where there is none."""
+    values = frame.to_numpy(dtype=object, copy=True)[:, 0]
+    values[pd.isna(values)] = None
+    return values.tolist()
 
 
 def _plain_rows(frame: pd.DataFrame) -> list[dict]:
