@@ -336,3 +336,10 @@ def test_shipped_sample_is_a_fresh_import(tmp_path, capsys):
     assert run(capsys, "nhap-cong", str(PHU_THO), "-o", str(fresh_csv))[0] == 0
     assert fresh_csv.read_bytes() == (EXAMPLES / "phu-tho-2026-q3.csv").read_bytes()
 
+
+
+def test_a_note_on_many_rows_is_shown_once(capsys):
+    code, _, err = run(capsys, "cham-diem", str(EXAMPLES / "phu-tho-2026-q3.csv"),
+                       "--bo-chi-so", "766-2026")
+    lines = [line for line in err.splitlines() if "MDHL.1/mau" in line]
+    assert code == 0 and len(lines) == 1 and "131 dòng (2, 3, 4, 7, 8, 9, 10, 11, …)" in lines[0]

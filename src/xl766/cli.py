@@ -71,10 +71,32 @@ def _note_open_input(path: Path) -> None:
         print(f"[Ghi chú] {note}", file=sys.stderr)
 
 
+_ROWS_NAMED = 8
+
+
 def _report_findings(findings, sheet: str, *, levels) -> None:
+    """Each error and warning on its own line; a note repeated on many rows (the same flag on
+    every unit) once, with the rows it is on."""
+    from xl766.engine import Level
+    from xl766.engine.findings import LEVEL_TEXT
+
+    repeated: dict[tuple, list[int]] = {}
     for finding in findings:
-        if finding.level in levels:
-            print(finding.describe(sheet), file=sys.stderr)
+        if finding.level is Level.NOTE and finding.row is not None:
+            repeated.setdefault((finding.column, finding.message), []).append(finding.row)
+    lines = []
+    for finding in findings:
+        if finding.level not in levels:
+            continue
+        rows = repeated.get((finding.column, finding.message), [])
+        if finding.level is not Level.NOTE or len(rows) <= 3:
+            lines.append(finding.describe(sheet))
+        elif finding.row == rows[0]:
+            shown = ", ".join(map(str, rows[:_ROWS_NAMED])) + (", …" if len(rows) > 8 else "")
+            lines.append(f"[{LEVEL_TEXT[Level.NOTE]}] trang '{sheet}', {len(rows)} dòng "
+                         f"({shown}), cột '{finding.column}': {finding.message}")
+    if lines:
+        print("\n".join(lines), file=sys.stderr)
 
 
 def cmd_cham_diem(args) -> int:
