@@ -35,6 +35,8 @@ NATIONAL, DIENBIEN = "766-2026", "dienbien-459-2023"
     ("DVCTT.3", 50, None, 6.0),
     ("DVCTT.3", 80, None, 6.0),  # above the target: full points
     ("DVCTT.1", 40, None, 1.0),  # target 80%, 2 points
+    ("CKMB.1", 13, 16, 4.88),  # 6 × 13/16 = 4,875, half-up to 2 decimals like the portal
+    ("SHHS.6", 1, 16, 0.13),  # 2 × 1/16 = 0,125 → 0,13 (not 0,12)
 ])
 def test_points_of_one_indicator(code, value, denominator, points):
     assert CHISO_DIEM(code, value, denominator, NATIONAL) == pytest.approx(points, abs=1e-12)
