@@ -226,3 +226,63 @@ def test_settings_file_for_a_plain_table(tmp_path):
     sheet = load_workbook(out)["Biểu 01"]
     assert sheet["A5"].value == "KẾT QUẢ THÁNG 9/2023" and "UBND huyện A" in sheet["A6"].value
     assert load_workbook(out).sheetnames == ["Báo cáo", "Biểu 01", "Biểu đồ", "Kiểm tra"]
+
+
+def _national_report(tmp_path, units: int):
+    """A 766-2026 table of many units with codes under two parents, written as a report."""
+    from conftest import raw_table
+    from xl766.adapters.tables import RawTable
+    from xl766.catalog import load_indicator_set
+    from xl766.report.content import assemble
+    from xl766.report.inputs import ReportInput
+    from xl766.report.settings import ReportSettings
+    from xl766.report.workbook import write_report
+
+    indicator_set = load_indicator_set("766-2026")
+    rows = [{"ten_don_vi": f"Xã số {u}", "ma_don_vi": f"H{44 + u % 2}.{u:03d}",
+             **{f"{i.code}%": (u * 37 + k * 11) % 101 for k, i in
+                enumerate(indicator_set.indicators)}} for u in range(units)]
+    settings = ReportSettings(ky_bao_cao="2026-10", bo_chi_so="766-2026")
+    content = assemble(ReportInput(settings, RawTable(raw_table(rows), "Nhập liệu"), None, None),
+                       indicator_set, settings)
+    out = tmp_path / "quoc-gia.xlsx"
+    write_report(content, out)
+    return out, content
+
+
+def _chart_xml(path) -> list[str]:
+    archive = zipfile.ZipFile(path)
+    names = sorted((n for n in archive.namelist() if n.startswith("xl/charts/chart")),
+                   key=lambda n: int(n.removeprefix("xl/charts/chart").removesuffix(".xml")))
+    return [archive.read(n).decode() for n in names]
+
+
+def test_charts_at_national_scale(tmp_path):
+    out, content = _national_report(tmp_path, 120)
+    charts = _chart_xml(out)
+    # per group: units per 10% bracket, and the 20 lowest; then bands; then bands by parent
+    assert len(charts) == 6 * 2 + 2
+    sheet = load_workbook(out)["Biểu đồ"]
+    rows = list(sheet.iter_rows(values_only=True))
+    brackets = [r for r in rows if r[0] and str(r[0]).endswith("%") and "–" in str(r[0])]
+    assert len(brackets) == 60 and sum(r[1] for r in brackets[:10]) == 120
+    lowest_tables = [i for i, r in enumerate(rows) if r[0] and "20 đơn vị thấp nhất" in r[0]]
+    assert len(lowest_tables) == 6
+    first = rows[lowest_tables[0] + 2: lowest_tables[0] + 22]
+    shares = [r[2] for r in first]
+    assert shares == sorted(shares) and len(shares) == 20  # sorted by the value plotted
+    groups = content.scores.groups["CKMB"] / content.scores.group_max["CKMB"]
+    assert shares[0] == pytest.approx(groups.min())
+    parents = [r for r in rows if r[0] in ("H44", "H45")]
+    assert [p[0] for p in parents] == ["H44", "H45"] and sum(sum(p[1:6]) for p in parents) == 120
+    assert '<c:max val="1"/>' in charts[1] and 'formatCode="0%"' in charts[1]
+    assert len(sheet.row_breaks.brk) == len(charts) - 1  # one chart a printed page
+
+
+def test_a_page_of_units_keeps_one_sorted_chart_per_group(tmp_path):
+    out, _ = _national_report(tmp_path, 40)
+    assert len(_chart_xml(out)) == 6 + 2  # groups, bands, bands by parent
+    rows = list(load_workbook(out)["Biểu đồ"].iter_rows(values_only=True))
+    start = next(i for i, r in enumerate(rows) if r[0] and r[0].startswith("Biểu đồ 766"))
+    shares = [r[2] for r in rows[start + 2: start + 42]]
+    assert shares == sorted(shares, reverse=True)

@@ -118,28 +118,54 @@ def read_workbook(path: Path, sheets: list[str] | None = None
     try:
         names = book.sheetnames
         chosen = [n for n in sheets if n in names] if sheets is not None else names[:1]
-        tables = {name: _sheet_table(path, book[name]) for name in chosen}
+        with_formats = _has_percent_formats(book)
+        tables = {name: _sheet_table(path, book[name], with_formats) for name in chosen}
     finally:
         book.close()
     return names, tables
 
 
-def _cell_value(cell):
-    """A cell as the clerk sees it: TRUE/FALSE and dates stay text (the checks report them), a
-    percent-formatted number is the percent it shows (81,52% is stored as 0,8152)."""
-    value = cell.value
+_PLAIN = (str, int, float, type(None))
+
+
+def _shown(value):
+    """TRUE/FALSE and dates stay text, so the checks report them instead of reading numbers."""
     if isinstance(value, bool):
         return str(value).upper()
-    if isinstance(value, datetime.datetime | datetime.date | datetime.time | datetime.timedelta):
-        return value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else str(value)
-    if isinstance(value, int | float) and "%" in (cell.number_format or ""):
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value) if isinstance(value, datetime.time | datetime.timedelta) else value
+
+
+def _percent_shown(cell):
+    """A percent-formatted number is the percent it shows (81,52% is stored as 0,8152)."""
+    value = cell.value
+    if type(value) in (int, float) and "%" in (cell.number_format or ""):
         return float(Decimal(repr(value)) * 100)
-    return value
+    return value if type(value) in _PLAIN else _shown(value)
 
 
-def _sheet_table(path: Path, worksheet) -> RawTable:
+def _has_percent_formats(book) -> bool:
+    """Whether any cell style of the workbook shows numbers as percents (then cells are read
+    with their formats; otherwise values alone, which is faster)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
+
+    custom = book._number_formats  # openpyxl's own tables, read in read-only mode too
+    for style in book._cell_styles:
+        code = (BUILTIN_FORMATS.get(style.numFmtId, "") if style.numFmtId <
+                BUILTIN_FORMATS_MAX_SIZE else custom[style.numFmtId - BUILTIN_FORMATS_MAX_SIZE])
+        if "%" in code:
+            return True
+    return False
+
+
+def _sheet_table(path: Path, worksheet, with_formats: bool) -> RawTable:
     worksheet.reset_dimensions()  # some writers leave out <dimension> or get it wrong
-    rows = [[_cell_value(c) for c in row] for row in worksheet.iter_rows()]
+    if with_formats:
+        rows = [[_percent_shown(c) for c in row] for row in worksheet.iter_rows()]
+    else:
+        rows = [[v if type(v) in _PLAIN else _shown(v) for v in row]
+                for row in worksheet.iter_rows(values_only=True)]
     if not rows or not any(v is not None for v in rows[0]):
         raise InputError(f"Trang '{worksheet.title}' của '{path.name}' rỗng hoặc dòng 1 (tiêu đề) "
                          "để trống.")

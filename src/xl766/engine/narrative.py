@@ -53,23 +53,23 @@ def online_payment(appendix: Appendix, target_percent: float) -> str:
 
 
 def weakest_groups(scores: Scores) -> list[str]:
-    """Each unit's weakest group by share of its applicable maximum."""
-    groups = {g.code: g for g in scores.indicator_set.groups}
+    """Each unit's weakest group by share of its applicable maximum, in ranking order."""
+    order = scores.ranking_order()
+    points = scores.groups.loc[order].to_numpy(float)
+    maxima = scores.group_max.loc[order].to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        shares = scores.groups / scores.group_max.where(scores.group_max > 0)
-    shares = shares.where(scores.group_status == Status.SCORED)
-    lines = []
-    for label in scores.ranking_order():
-        row = shares.loc[label].dropna()
-        if row.empty:
-            continue
-        code = row.idxmin()
-        lines.append(
-            f"{scores.units.at[label, 'unit']}: {groups[code].name} "
-            f"({format_number(scores.groups.at[label, code], 2)}/"
-            f"{format_number(scores.group_max.at[label, code], 2)} điểm, "
-            f"{format_number(row[code] * 100, 1)}%)")
-    return lines
+        shares = np.where((maxima > 0) & (scores.group_status.loc[order] == Status.SCORED),
+                          points / maxima, np.nan)
+    scored = ~np.isnan(shares).all(axis=1)
+    weakest = np.where(np.isnan(shares), np.inf, shares).argmin(axis=1)  # first of equal minima
+    rows = np.arange(len(order))
+    names = [g.name for g in scores.indicator_set.groups]
+    return [f"{unit}: {names[column]} ({format_number(point, 2)}/{format_number(top, 2)} điểm, "
+            f"{format_number(share * 100, 1)}%)"
+            for unit, column, point, top, share, keep in zip(
+                scores.units.loc[order, "unit"].tolist(), weakest.tolist(),
+                points[rows, weakest].tolist(), maxima[rows, weakest].tolist(),
+                shares[rows, weakest].tolist(), scored.tolist(), strict=True) if keep]
 
 
 def match_previous(current: Scores, previous: Scores) -> tuple[pd.DataFrame, list[str]]:

@@ -3,6 +3,7 @@ total → band → rank."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -88,6 +89,10 @@ class Scores:
 
     def ranking_order(self) -> pd.Index:
         """Best first; ties and unranked units in Vietnamese name order."""
+        return self._ranking_order
+
+    @functools.cached_property
+    def _ranking_order(self) -> pd.Index:  # the report asks for it several times
         keys = [(float("inf") if rank is pd.NA else rank, sort_key(name or ""))
                 for rank, name in zip(self.summary["rank"], self.units["unit"], strict=True)]
         order = sorted(range(len(keys)), key=keys.__getitem__)

@@ -4,9 +4,9 @@ formatting. Every text from data goes through write_string, so it can never beco
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from xl766.adapters.palette import BELOW_TARGET_FILL, band_fill
@@ -65,9 +65,26 @@ def _document_header(sheet, styles, content: ReportContent, number: str, title: 
     sheet.write_string(5, 0, settings.attachment_line(), styles(italic=True, align="center"))
 
 
-def _table(sheet, styles, tree, rows: list[dict], total: dict | None) -> tuple[int, int]:
-    """Header tree, then one row per dict, then an optional TỔNG row. Returns the data rows'
-    first and last sheet row."""
+def _plain(values) -> list:
+    """A column's values for the writer: None where there is none (NaN, NA)."""
+    series = pd.Series(values, dtype=object) if not isinstance(values, pd.Series) else values
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _write_column(sheet, first_row: int, col: int, values: list, style) -> None:
+    for row, value in enumerate(values, start=first_row):
+        if value is None:
+            sheet.write_blank(row, col, None, style)
+        elif isinstance(value, str):
+            sheet.write_string(row, col, value, style)
+        else:
+            sheet.write_number(row, col, float(value), style)
+
+
+def _table(sheet, styles, tree, rows: pd.DataFrame, total: dict | None) -> tuple[int, int]:
+    """Header tree, then the rows (one column of ``rows`` per leaf key), then an optional TỔNG
+    row. Written column by column, one format per column. Returns the data rows' first and last
+    sheet row."""
     header_style = styles(bold=True, align="center", valign="vcenter", text_wrap=True, border=1)
     for r1, c1, r2, c2, label in header_cells(tree, HEADER_TOP):
         if (r1, c1) == (r2, c2):
@@ -80,18 +97,13 @@ def _table(sheet, styles, tree, rows: list[dict], total: dict | None) -> tuple[i
     first = HEADER_TOP + depth(tree)
     for row in range(HEADER_TOP, first):
         sheet.set_row(row, 48 if row == first - 1 else 32)
-    for offset, values in enumerate(rows + ([total] if total else [])):
-        is_total = total is not None and offset == len(rows)
-        for col, leaf in enumerate(columns):
-            style = styles.cell(leaf.number_format, bold=is_total,
-                                align="left" if leaf.number_format is None else "right")
-            value = values.get(leaf.key)
-            if value is None or (not isinstance(value, str) and pd.isna(value)):
-                sheet.write_blank(first + offset, col, None, style)
-            elif isinstance(value, str):
-                sheet.write_string(first + offset, col, value, style)
-            else:
-                sheet.write_number(first + offset, col, float(value), style)
+    for col, leaf in enumerate(columns):
+        align = "left" if leaf.number_format is None else "right"
+        values = _plain(rows[leaf.key]) if leaf.key in rows else [None] * len(rows)
+        _write_column(sheet, first, col, values, styles.cell(leaf.number_format, align=align))
+        if total is not None:
+            _write_column(sheet, first + len(rows), col, _plain([total.get(leaf.key)]),
+                          styles.cell(leaf.number_format, bold=True, align=align))
     last = first + max(len(rows) - 1, 0)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
@@ -148,17 +160,15 @@ def _bieu_01(book, styles, content: ReportContent) -> None:
                                               Leaf("Hạng kỳ trước", "prev_rank", "0", 8))))
     tree = (Leaf("STT", "stt", "0", 5), Leaf("TÊN CƠ QUAN, ĐƠN VỊ", "unit", None, 30),
             *scored, *tail)
-    rows = []
-    for number, label in enumerate(scores.ranking_order(), start=1):
-        row = {"stt": number, "unit": scores.units.at[label, "unit"],
-               **scores.indicators.loc[label].to_dict(), **scores.groups.loc[label].to_dict(),
-               **{k: summary.at[label, k] for k in ("total", "converted", "band")},
-               "rank": None if pd.isna(summary.at[label, "rank"]) else summary.at[label, "rank"]}
-        if content.previous is not None:
-            before = content.previous.loc[label]
-            row |= {"prev": before["converted"], "prev_rank": before["rank"],
-                    "delta": summary.at[label, "converted"] - before["converted"]}
-        rows.append(row)
+    order = scores.ranking_order()
+    rows = pd.concat([scores.units.loc[order, ["unit"]], scores.indicators.loc[order],
+                      scores.groups.loc[order],
+                      summary.loc[order, ["total", "converted", "band", "rank"]]], axis=1)
+    rows.insert(0, "stt", range(1, len(rows) + 1))
+    if content.previous is not None:
+        before = content.previous.loc[order]
+        rows["prev"], rows["prev_rank"] = before["converted"], before["rank"]
+        rows["delta"] = rows["converted"] - before["converted"]
     sheet = book.add_worksheet("Biểu 01")
     columns = leaves(tree)
     _document_header(sheet, styles, content, "01", content.settings.tieu_de_bieu_01, len(columns))
@@ -168,9 +178,9 @@ def _bieu_01(book, styles, content: ReportContent) -> None:
     _band_formats(sheet, styles, content, first, last, keys.index("band"), keys.index(score_key))
 
 
-def _appendix_rows(appendix) -> tuple[list[dict], dict]:
-    rows = [{"stt": n, "unit": r[UNIT_NAME], **r} for n, (_, r) in
-            enumerate(appendix.rows.iterrows(), start=1)]
+def _appendix_rows(appendix) -> tuple[pd.DataFrame, dict]:
+    rows = appendix.rows.assign(stt=range(1, len(appendix.rows) + 1),
+                                unit=appendix.rows[UNIT_NAME])
     total = {"unit": "TỔNG SỐ", **appendix.total.to_dict()}
     return rows, total
 
@@ -230,62 +240,120 @@ def _bieu_03(book, styles, content: ReportContent) -> None:
     _table(sheet, styles, tree, rows, total)
 
 
+CHART_UNITS = 40  # bars a printed page can hold; above it, distributions and the lowest units
+LOWEST_UNITS = 20
+_BRACKETS = 10  # score brackets of 10% of the maximum
+_ROW_PX = 20
+
+
+class _ChartSheet:
+    """Blocks of a small table with its chart beside it, one block per printed page."""
+
+    def __init__(self, book, styles):
+        self.book, self.styles = book, styles
+        self.sheet = book.add_worksheet("Biểu đồ")
+        self.name = self.sheet.get_name()
+        self.row, self.breaks = 0, []
+        self.sheet.set_column(0, 0, 34)
+        self.sheet.set_column(1, 6, 11)
+
+    def block(self, title: str, header: tuple[str, ...], rows: list[list], formats: tuple,
+              chart: dict, series: list[dict], height: int, axis: dict | None = None) -> None:
+        styles, sheet, top = self.styles, self.sheet, self.row
+        if top:
+            self.breaks.append(top)
+        head = styles(bold=True, border=1, align="center", valign="vcenter", text_wrap=True)
+        sheet.merge_range(top, 0, top, len(header) - 1, title, head)
+        sheet.set_row(top, 32)  # room for a title on two lines
+        for col, label in enumerate(header):
+            sheet.write_string(top + 1, col, label, head)
+        first = top + 2
+        for col, fmt in enumerate(formats):
+            _write_column(sheet, first, col, [r[col] for r in rows], styles.cell(fmt))
+        last = first + len(rows) - 1
+        made = self.book.add_chart(chart)
+        for spec in series:
+            column = spec["column"]
+            made.add_series({key: value for key, value in spec.items() if key != "column"}
+                            | {"categories": [self.name, first, 0, last, 0],
+                               "values": [self.name, first, column, last, column]})
+        made.set_title({"name": title, "name_font": {"name": FONT, "size": 12}})
+        made.set_legend({"none": True} if len(series) == 1 else {"position": "bottom"})
+        made.set_size({"width": 640, "height": height})
+        if axis and chart["type"] == "bar":  # a bar chart's values run along x
+            made.set_x_axis(axis)
+        elif axis:
+            made.set_y_axis(axis)
+        if chart["type"] == "bar":
+            made.set_y_axis({"reverse": True, "num_font": {"name": FONT}})
+        sheet.insert_chart(top, len(header) + 1, made)
+        self.row = max(last + 1, top + height // _ROW_PX) + 2
+
+    def finish(self) -> None:
+        self.sheet.set_h_pagebreaks(self.breaks)
+        self.sheet.set_landscape()
+        self.sheet.set_paper(9)
+        self.sheet.fit_to_pages(1, 0)
+
+
 def _charts(book, styles, content: ReportContent) -> None:
-    """Per group: a small table (Điểm, Tỷ lệ %) and a native bar chart; then the bands."""
-    sheet = book.add_worksheet("Biểu đồ")
+    """Per group, in percent of each unit's applicable maximum (a unit at 100% looks full): the
+    units sorted by it when a page can hold them; else how many units fall in each 10% bracket,
+    and the lowest units. Then the bands, and the bands by parent unit when codes have parents."""
     scores = content.scores
-    order = list(scores.ranking_order())
-    head = styles(bold=True, border=1, align="center", text_wrap=True)
-    sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 2, 10)
-    row = 0
-    name = sheet.get_name()
+    page = _ChartSheet(book, styles)
+    units = scores.units["unit"].fillna("").to_numpy(object)
+    percent_axis = {"min": 0, "max": 1, "num_format": "0%", "num_font": {"name": FONT}}
     for group in content.indicator_set.groups:
-        sheet.merge_range(row, 0, row, 2, f"{group.name} ({format_number(group.max_points)}đ)",
-                          head)
-        for col, label in enumerate(("Đơn vị", "Điểm", "Tỷ lệ %")):
-            sheet.write_string(row + 1, col, label, head)
-        for offset, label in enumerate(order, start=row + 2):
-            points = scores.groups.at[label, group.code]
-            top = scores.group_max.at[label, group.code]
-            sheet.write_string(offset, 0, scores.units.at[label, "unit"] or "", styles.cell())
-            for col, value, fmt in ((1, points, POINTS_2),
-                                    (2, points / top if top else math.nan, PERCENT)):
-                if math.isnan(value):
-                    sheet.write_blank(offset, col, None, styles.cell(fmt))
-                else:
-                    sheet.write_number(offset, col, value, styles.cell(fmt))
-        last = row + 1 + len(order)
-        chart = book.add_chart({"type": "bar"})
-        chart.add_series({"name": group.name, "categories": [name, row + 2, 0, last, 0],
-                          "values": [name, row + 2, 1, last, 1], "fill": {"color": "#4472C4"},
-                          "data_labels": {"value": True, "num_format": POINTS_1}})
-        chart.set_title({"name": f"Biểu đồ 766 — {group.name}",
-                         "name_font": {"name": FONT, "size": 12}})
-        chart.set_legend({"none": True})
-        chart.set_x_axis({"min": 0, "max": group.max_points, "num_font": {"name": FONT}})
-        chart.set_y_axis({"reverse": True, "num_font": {"name": FONT}})
-        chart.set_size({"width": 620, "height": max(260, 18 * len(order) + 80)})
-        sheet.insert_chart(row, 4, chart)
-        row = max(last, row + (max(260, 18 * len(order) + 80) // 20)) + 3
+        points = scores.groups[group.code].to_numpy(float)
+        top = scores.group_max[group.code].to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(top > 0, points / top, np.nan)
+        scored = np.flatnonzero(~np.isnan(share))
+        label = f"{group.name} ({format_number(group.max_points)}đ)"
+        if len(scored) <= CHART_UNITS:
+            shown = scored[np.argsort(-share[scored], kind="stable")]
+            title = f"Biểu đồ 766 — {label}"
+        else:
+            counts = np.bincount(np.minimum((share[scored] * _BRACKETS).astype(int),
+                                            _BRACKETS - 1), minlength=_BRACKETS)
+            brackets = [[f"{10 * b}–{10 * b + 10}%" if b < _BRACKETS - 1 else "90–100%",
+                         int(n)] for b, n in enumerate(counts)]
+            page.block(f"{label}: số đơn vị theo mức điểm (% điểm tối đa)",
+                       ("Mức điểm", "Số đơn vị"), brackets, (None, "0"), {"type": "column"},
+                       [{"name": "Số đơn vị", "column": 1, "fill": {"color": "#4472C4"},
+                         "data_labels": {"value": True}}], 360)
+            shown = scored[np.argsort(share[scored], kind="stable")][:LOWEST_UNITS]
+            title = f"{label}: {LOWEST_UNITS} đơn vị thấp nhất"
+        rows = [[units[i], points[i], share[i]] for i in shown]
+        page.block(title, ("Đơn vị", "Điểm", "Tỷ lệ %"), rows, (None, POINTS_2, PERCENT),
+                   {"type": "bar"}, [{"name": group.name, "column": 2,
+                                      "fill": {"color": "#4472C4"},
+                                      "data_labels": {"value": True, "num_format": "0%"}}],
+                   max(260, 14 * len(rows) + 80), percent_axis)
     bands = content.indicator_set.classification.bands
-    sheet.merge_range(row, 0, row, 1, "Phân bố xếp loại", head)
-    for offset, band in enumerate(bands, start=row + 1):
-        sheet.write_string(offset, 0, band.label, styles.cell())
-        count = int((scores.summary["band"] == band.label).sum())
-        sheet.write_number(offset, 1, count, styles.cell("0"))
-    chart = book.add_chart({"type": "column"})
-    chart.add_series({"name": "Số đơn vị", "categories": [name, row + 1, 0, row + len(bands), 0],
-                      "values": [name, row + 1, 1, row + len(bands), 1],
-                      "points": [{"fill": {"color": band_fill(i)}, "border": {"color": "#595959"}}
-                                 for i in range(len(bands))],
-                      "data_labels": {"value": True}})
-    chart.set_title({"name": "Phân bố xếp loại", "name_font": {"name": FONT, "size": 12}})
-    chart.set_legend({"none": True})
-    sheet.insert_chart(row, 4, chart)
-    sheet.set_landscape()
-    sheet.set_paper(9)
-    sheet.fit_to_pages(1, 0)
+    counts = [[b.label, int((scores.summary["band"] == b.label).sum())] for b in bands]
+    page.block("Phân bố xếp loại", ("Xếp loại", "Số đơn vị"), counts, (None, "0"),
+               {"type": "column"}, [{"name": "Số đơn vị", "column": 1, "data_labels":
+                                     {"value": True}, "points": [
+                                         {"fill": {"color": band_fill(i)},
+                                          "border": {"color": "#595959"}}
+                                         for i in range(len(bands))]}], 320)
+    parents = scores.units["code"].fillna("").str.split(".", n=1).str[0]
+    parents = parents.where(scores.units["code"].fillna("").str.contains(".", regex=False), "")
+    if parents[parents != ""].nunique() > 1:
+        table = pd.crosstab(parents[parents != ""], scores.summary["band"])
+        table = table.reindex(columns=[b.label for b in bands], fill_value=0)
+        rows = [[parent, *map(int, values)] for parent, values in
+                zip(table.index, table.to_numpy(), strict=True)]
+        page.block("Xếp loại theo đơn vị cấp trên", ("Đơn vị cấp trên",
+                                                     *(b.label for b in bands)),
+                   rows, (None, *["0"] * len(bands)), {"type": "bar", "subtype": "stacked"},
+                   [{"name": b.label, "column": i + 1, "fill": {"color": band_fill(i)},
+                     "border": {"color": "#595959"}}
+                    for i, b in enumerate(bands)], max(320, 18 * len(rows) + 100),
+                   {"num_font": {"name": FONT}})
+    page.finish()
 
 
 def _narrative(book, styles, content: ReportContent) -> None:
