@@ -58,6 +58,15 @@ def test_a_csv_row_with_more_fields_than_the_header(tmp_path, capsys):
     assert code == 2 and "dòng 2 có 3 ô" in err and "2 cột" in err
 
 
+def test_empty_cells_past_the_header_are_harmless(tmp_path, capsys):
+    table = write_csv(tmp_path / "t.csv", "ten_don_vi,CKMB.1%\nXã A,50,,\n\nXã B,40\n")
+    code, records, _ = scored_json(capsys, table)
+    assert code == 0 and [r["unit"] for r in records] == ["Xã A", "Xã B"]
+    code, _, err = run(capsys, "cham-diem", table, "--bo-chi-so", "766-2026", "--ghi-de", "-o",
+                       tmp_path / "o.csv")
+    assert code == 0
+
+
 def test_a_semicolon_csv_is_read(tmp_path, capsys):
     table = write_csv(tmp_path / "t.csv", "ten_don_vi;CKMB.1%\nXã A;50,5\n")
     code, records, _ = scored_json(capsys, table)

@@ -2,7 +2,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from xl766.engine.numbers import format_count, format_number, parse_numbers, round_half_up
+from xl766.engine.numbers import (
+    format_count,
+    format_number,
+    format_numbers,
+    parse_numbers,
+    round_half_up,
+)
 
 
 @pytest.mark.parametrize(("value", "digits", "expected"), [
@@ -64,3 +70,10 @@ def test_format_number_rounds_half_up_not_to_even():
     # Python's round() gives 2,67 and 0,12 here (binary floats, halves to even)
     assert format_number(2.675, 2) == "2,68" and format_number(0.125, 2) == "0,13"
     assert format_number(89.95, 1) == "90,0" and format_number(-2.5) == "-3"
+
+
+def test_format_numbers_for_a_column_equals_one_by_one():
+    values = [2.675, 0.125, 89.95, 1229100, float("nan"), -2.5, 1.005, 99.995]
+    for digits in (0, 1, 2):
+        assert format_numbers(values, digits, blank="—") == [
+            format_number(v, digits, blank="—") for v in values]

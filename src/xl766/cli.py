@@ -134,17 +134,18 @@ def cmd_cham_diem(args) -> int:
 
 
 def _print_ranking(scores) -> None:
-    from xl766.engine.numbers import format_number
+    from xl766.engine.numbers import format_numbers
 
     order = scores.ranking_order()
     summary = scores.summary.loc[order]
     ranks = summary["rank"].astype(object).where(summary["rank"].notna(), "").tolist()
     lines = [f"{'Hạng':>4}  {'Đơn vị':<32} {'Điểm':>7} {'Quy đổi':>8}  Xếp loại"]
-    lines += [f"{rank:>4}  {unit or '':<32} {format_number(total, 2, blank='—'):>7} "
-              f"{format_number(converted, 1, blank='—'):>8}  {band or 'chưa đủ số liệu'}"
+    lines += [f"{rank:>4}  {unit or '':<32} {total:>7} {converted:>8}  {band or 'chưa đủ số liệu'}"
               for rank, unit, total, converted, band in zip(
-                  ranks, scores.units.loc[order, "unit"].tolist(), summary["total"].tolist(),
-                  summary["converted"].tolist(), summary["band"].tolist(), strict=True)]
+                  ranks, scores.units.loc[order, "unit"].tolist(),
+                  format_numbers(summary["total"], 2, blank="—"),
+                  format_numbers(summary["converted"], 1, blank="—"),
+                  summary["band"].tolist(), strict=True)]
     print("\n".join(lines))
 
 

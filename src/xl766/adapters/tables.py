@@ -67,7 +67,9 @@ def _delimiter(header_line: str) -> str:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    """Every cell as text, so one parser reads every number of every file type the same way."""
+    """Every cell as text, so one parser reads every number of every file type the same way.
+    pandas' C reader does the work; a row longer than the header sends it to the csv module,
+    which lists every such row."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -77,13 +79,35 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise InputError(f"Không đọc được '{path.name}': {error.strerror}.") from None
     if "\0" in text:
         raise InputError(f"Tệp '{path.name}' có ký tự NUL: không phải bảng CSV văn bản.")
-    first_line = text.split("\n", 1)[0]
+    delimiter = _delimiter(text.split("\n", 1)[0])
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line)))
+        cells = pd.read_csv(io.StringIO(text), header=None, sep=delimiter, dtype=object,
+                            keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                            engine="c")
+    except pd.errors.EmptyDataError:
+        raise InputError(f"Tệp '{path.name}' rỗng hoặc thiếu dòng tiêu đề.") from None
+    except pd.errors.ParserError:  # some row is longer than the header
+        return _read_csv_rows(path, text, delimiter)
+    header = ["" if h is None else str(h) for h in cells.iloc[0].tolist()]
+    if not any(h.strip() for h in header):
+        raise InputError(f"Tệp '{path.name}' rỗng hoặc thiếu dòng tiêu đề.")
+    body = cells.iloc[1:].fillna("")
+    body.columns = pd.Index(header, dtype=object)
+    body.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(body))
+    # A blank row has a blank first cell: only those few rows are looked at whole.
+    first = body.iloc[:, 0].tolist()
+    blank = [label for label, cell, row in zip(body.index, first, range(len(first)), strict=True)
+             if not cell.strip() and not "".join(body.iloc[row]).strip()]
+    return body.drop(index=blank).replace("", None)
+
+
+def _read_csv_rows(path: Path, text: str, delimiter: str) -> pd.DataFrame:
+    """Row by row: empty cells past the header's end are dropped; a row with more filled cells
+    than the header has columns is refused, every such row named."""
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise InputError(f"Tệp '{path.name}' sai định dạng CSV: {error}") from None
-    if not rows or not any(cell.strip() for cell in rows[0]):
-        raise InputError(f"Tệp '{path.name}' rỗng hoặc thiếu dòng tiêu đề.")
     header, body = rows[0], rows[1:]
     width = len(header)
     overflowing = [f"dòng {number} có {len(row)} ô" for number, row in
@@ -95,11 +119,13 @@ def _read_csv(path: Path) -> pd.DataFrame:
                          + (f" và {len(overflowing) - 20} dòng khác" if len(overflowing) > 20
                             else "")
                          + ". Một ô có dấu phân cách (',' hoặc ';') phải nằm trong ngoặc kép.")
-    kept = [(number, (row + [""] * width)[:width]) for number, row in
-            enumerate(body, start=FIRST_DATA_ROW) if "".join(row).strip()]
-    cells = pd.DataFrame([row for _, row in kept], columns=pd.Index(header, dtype=object),
-                         index=pd.Index([number for number, _ in kept], dtype="int64"),
-                         dtype=object)
+    kept, numbers = [], []
+    for number, row in enumerate(body, start=FIRST_DATA_ROW):
+        if "".join(row).strip():  # a row of blanks and spaces is no row
+            numbers.append(number)
+            kept.append((row + [""] * width)[:width])
+    cells = pd.DataFrame(kept, columns=pd.Index(header, dtype=object),
+                         index=pd.Index(numbers, dtype="int64"), dtype=object)
     return cells.replace("", None)
 
 

@@ -274,6 +274,8 @@ def read_scoring_table(raw: pd.DataFrame, indicator_set: IndicatorSet) -> Scorin
 
 def texts(cells: pd.Series) -> list[str | None]:
     """Names and codes as stripped text; None where blank. A code typed as 123 reads '123'."""
+    if cells.isna().all():  # an absent column: nothing to read
+        return [None] * len(cells)
     return [_text(cell) for cell in cells.tolist()]
 
 

@@ -31,10 +31,10 @@ def fold(name: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def sort_key(name: str) -> tuple:
+def _ranks(decomposed: str) -> tuple[list[float], list[int]]:
     """Vietnamese dictionary order: letters first (a < ă < â < b … đ after d), tones second."""
     letters, tones = [], []
-    for syllable_char in unicodedata.normalize("NFD", normalise(name)):
+    for syllable_char in decomposed:
         if syllable_char in _TONE_MARKS:
             if tones:
                 tones[-1] = _TONE_MARKS[syllable_char]
@@ -46,7 +46,37 @@ def sort_key(name: str) -> tuple:
         position = _ALPHABET.find(syllable_char)
         letters.append(float(position) if position >= 0 else 100.0 + ord(syllable_char))
         tones.append(0)
-    return tuple(letters), tuple(tones)
+    return letters, tones
+
+
+def _as_text(letters: list[float], tones: list[int]) -> tuple[str, str]:
+    """Ranks as strings that compare as the rank lists do (one character a rank)."""
+    return ("".join(chr(0x100 + round(v * 10)) for v in letters),
+            "".join(chr(0x30 + t) for t in tones))
+
+
+def _tables() -> tuple[dict, dict]:
+    """Each precomposed character of the Latin blocks that is one letter with its marks, mapped
+    to its letter and tone ranks: a name of such characters is ranked by two str.translate."""
+    letters, tones = {}, {}
+    for code in (*range(0x20, 0x250), *range(0x1E00, 0x1F00)):
+        ranked = _ranks(unicodedata.normalize("NFD", chr(code)))
+        if len(ranked[0]) == 1 and len(ranked[1]) == 1:
+            letter, tone = _as_text(*ranked)
+            letters[code], tones[code] = letter, tone
+    return letters, tones
+
+
+_LETTER_RANKS, _TONE_RANKS = _tables()
+_UNRANKED = re.compile("[^" + re.escape("".join(map(chr, _LETTER_RANKS))) + "]")
+
+
+def sort_key(name: str) -> tuple[str, str]:
+    """Vietnamese dictionary order: letters first (a < ă < â < b … đ after d), tones second."""
+    text = normalise(name)
+    if _UNRANKED.search(text):  # a character outside the tables: rank it the long way
+        return _as_text(*_ranks(unicodedata.normalize("NFD", text)))
+    return text.translate(_LETTER_RANKS), text.translate(_TONE_RANKS)
 
 
 def _core(name: str) -> str:

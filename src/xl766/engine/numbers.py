@@ -134,6 +134,13 @@ def format_number(value: float | None, digits: int = 0, *, blank: str = "") -> s
     return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
+def format_numbers(values, digits: int = 0, *, blank: str = "") -> list[str]:
+    """format_number for a whole column: rounded half-up in one pass, then printed."""
+    rounded = round_half_up(np.asarray(values, dtype=float), digits)
+    return [blank if v != v else f"{v:,.{digits}f}".replace(",", "\0").replace(".", ",")
+            .replace("\0", ".") for v in rounded.tolist()]
+
+
 def short_number(value: float) -> str:
     """A number in a message as a Vietnamese reader writes it, no more digits than it has:
     2,5; 1229100; 0,3 (not 0.30000000000000004)."""
