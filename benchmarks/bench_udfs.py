@@ -13,6 +13,7 @@ import time
 
 from synthetic import national_month
 from xl766.catalog import load_indicator_set
+from xl766.engine import score_table
 from xl766.excel.udfs import CHISO_BANG, CHISO_DIEM, CHISO_NHOM, CHISO_TONG, CHISO_XEPLOAI
 
 UNITS = 300
@@ -41,6 +42,10 @@ def timed(function, *arguments):
     return time.perf_counter() - start, result
 
 
+def best_of(repeats, function, *arguments) -> float:
+    return min(timed(function, *arguments)[0] for _ in range(repeats))
+
+
 def main() -> None:
     indicator_set = load_indicator_set(SET_ID)
     frame = national_month(indicator_set, UNITS)
@@ -51,6 +56,25 @@ def main() -> None:
     calls = UNITS * (len(indicator_set.indicators) + len(indicator_set.groups) + 2)
     print(f"{UNITS} units: CHISO_BANG once {table_time * 1000:.0f} ms; "
           f"{calls} single-cell calls {cells_time:.1f} s; ratio {cells_time / table_time:.0f}x")
+
+    for units in (300, 3_000):  # the table function against the engine it wraps
+        raw = national_month(indicator_set, units)
+        sheet = as_sheet(raw)
+        engine = best_of(5, score_table, raw, indicator_set)
+        udf = best_of(5, CHISO_BANG, sheet, SET_ID)
+        print(f"{units} units: CHISO_BANG {udf * 1000:.1f} ms, score_table {engine * 1000:.1f} ms,"
+              f" ratio {udf / engine:.2f} (target ≤ 1.5)")
+    row = frame.iloc[0]
+    arguments = [(i.code, row[f"{i.code}/tu"], row[f"{i.code}/mau"]) for i in
+                 indicator_set.indicators]
+    rounds = 200
+    start = time.perf_counter()
+    for _ in range(rounds):
+        for code, numerator, denominator in arguments:
+            CHISO_DIEM(code, numerator, denominator, SET_ID)
+    each = (time.perf_counter() - start) / (rounds * len(arguments))
+    print(f"CHISO_DIEM: {each * 1000:.3f} ms a call (target ≤ 0.2 ms); 10,000 cells ≈ "
+          f"{each * 10_000:.1f} s of Python")
 
 
 if __name__ == "__main__":

@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 import xlwings
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from conftest import EXAMPLES
+from xl766.catalog import load_indicator_set
 from xl766.engine.findings import Level
 from xl766.excel import checks, ribbon
 from xl766.excel.udfs import (
@@ -254,3 +257,49 @@ def test_problems_of_settings_name_the_sheet(tmp_path):
     workbook.save(path)
     assert [p.row() for p in checks.problems(path)] == [
         ("Cấu hình", "B1", "Lỗi", "chưa chọn bộ chỉ số (khóa bo_chi_so)")]
+
+
+# CHISO_DIEM reads one cell without building a table: it must answer exactly as the engine
+# answers for a one-row table, for any argument a clerk can type.
+
+def _as_the_engine_does(code, value, denominator, set_id):
+    from xl766.catalog import load_indicator_set
+    from xl766.engine import score_table
+
+    indicator_set = load_indicator_set(set_id)
+    indicator = next(i for i in indicator_set.indicators if i.code == code)
+    if denominator is not None and str(denominator).strip():
+        if not indicator.takes_ratio:
+            return f"Lỗi: chỉ số {code} nhập điểm trực tiếp, không có mẫu số"
+        columns = {f"{code}/tu": value, f"{code}/mau": denominator}
+    else:
+        columns = {f"{code}%" if indicator.takes_ratio else code: value}
+    import pandas as pd
+
+    frame = pd.DataFrame({"ten_don_vi": ["-"], **{k: [v] for k, v in columns.items()}},
+                         index=[2], dtype=object)
+    scores = score_table(frame, indicator_set)
+    # errors of the cells; a lone blank cell leaves a one-row Điện Biên table nothing to convert,
+    # which says nothing about the cell
+    errors = [f.message for f in scores.findings if f.level is Level.ERROR and f.column]
+    if errors:
+        return "Lỗi: " + "; ".join(errors)
+    points = scores.indicators[code].iloc[0]
+    return "" if points != points else float(points)
+
+
+_typed = st.one_of(st.none(), st.just(""), st.just("-"), st.just("abc"), st.just("1.2.3"),
+                   st.integers(-5, 130), st.floats(-5, 130, allow_nan=False).map(
+                       lambda v: round(v, 3)),
+                   st.floats(0, 130, allow_nan=False).map(lambda v: f"{v:.2f}".replace(".", ",")),
+                   st.sampled_from(["95,5", "1.335", "12,5", "inf", "1_000", " 7 "]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from([(i.code, NATIONAL) for i in load_indicator_set(NATIONAL).indicators]
+                       + [(i.code, DIENBIEN) for i in load_indicator_set(DIENBIEN).indicators]),
+       _typed, st.one_of(st.none(), _typed))
+def test_one_cell_answers_as_the_engine(indicator, value, denominator):
+    code, set_id = indicator
+    assert CHISO_DIEM(code, value, denominator, set_id) == _as_the_engine_does(
+        code, value, denominator, set_id)

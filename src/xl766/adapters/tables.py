@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from xl766.adapters.errors import InputError
@@ -94,11 +93,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
     body = cells.iloc[1:].fillna("")
     body.columns = pd.Index(header, dtype=object)
     body.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(body))
-    # A blank row has a blank first cell: only those few rows are looked at whole.
-    first = body.iloc[:, 0].tolist()
-    blank = [label for label, cell, row in zip(body.index, first, range(len(first)), strict=True)
-             if not cell.strip() and not "".join(body.iloc[row]).strip()]
-    return body.drop(index=blank).replace("", None)
+    return without_blank_rows(body.replace("", None))
 
 
 def _read_csv_rows(path: Path, text: str, delimiter: str) -> pd.DataFrame:
@@ -238,9 +233,18 @@ def _formulas_without_values(path: Path, worksheet) -> dict[tuple[int, int], str
     return found
 
 
+def _empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip()) or (
+        isinstance(value, float) and value != value)
+
+
 def without_blank_rows(body: pd.DataFrame) -> pd.DataFrame:
     """Rows with nothing but blanks and spaces go; column names are kept as typed, so a repeated
-    one stays visible to the checks."""
+    one stays visible to the checks. A blank row has a blank first cell: only rows with one are
+    looked at whole."""
+    if body.empty:
+        return body
     cells = body.to_numpy(dtype=object)
-    filled = pd.notna(cells) & (np.char.strip(cells.astype(str)) != "")
-    return body[filled.any(axis=1)]
+    blank = [row for row, first in enumerate(cells[:, 0].tolist())
+             if _empty(first) and all(_empty(v) for v in cells[row].tolist())]
+    return body.drop(index=body.index[blank]) if blank else body

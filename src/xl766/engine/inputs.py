@@ -10,6 +10,7 @@ source's other data, kept as it came and not scored.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -87,8 +88,15 @@ class Collector:
 
 
 def _shown(cells: pd.Series, position: int) -> str:
-    cell = cells.iloc[position]
-    if isinstance(cell, int | float) and not isinstance(cell, bool):
+    return shown(cells.iloc[position])
+
+
+def shown(cell) -> str:
+    """A cell as a message quotes it: numbers with a decimal comma, TRUE/FALSE as Excel shows
+    them, text as typed."""
+    if isinstance(cell, bool):
+        return str(cell).upper()
+    if isinstance(cell, int | float):
         return short_number(cell)
     return str(cell).strip()
 
@@ -132,7 +140,7 @@ def _unknown_column_message(text: str, indicator_set: IndicatorSet, accepted: li
     return f"cột '{text}' không thuộc bộ chỉ số {indicator_set.id}.{hint}"
 
 
-def _unreadable(shown: str) -> str:
+def unreadable_message(shown: str) -> str:
     if shown in DASHES:
         return "dấu gạch '-' không phải là số liệu: để trống nếu chưa có số liệu, ghi 0 nếu là 0"
     if shown.startswith("="):
@@ -141,21 +149,57 @@ def _unreadable(shown: str) -> str:
     return f"'{shown}' không phải là số"
 
 
+def negative_message(shown: str) -> str:
+    return f"số âm ({shown}) không hợp lệ"
+
+
+def percent_above_message(shown: str) -> str:
+    return f"tỷ lệ {shown}% vượt quá 100%"
+
+
+def not_whole_message(shown: str) -> str:
+    return f"số đếm phải là số nguyên, nhận '{shown}'"
+
+
+def above_max_message(shown: str, limit: float) -> str:
+    return f"điểm {shown} vượt điểm tối đa {short_number(limit)}"
+
+
+def numerator_above_message(numerator: float, denominator: float, code: str) -> str:
+    return (f"tử số ({short_number(numerator)}) lớn hơn mẫu số ({short_number(denominator)}) "
+            f"của {code}")
+
+
+def value_problem(value: float | None, shown: str, role: Role | None,
+                  limit: float | None) -> str | None:
+    """What is wrong with one value, if anything: the one-cell twin of check_values."""
+    if value is None:
+        return None
+    if math.isnan(value):
+        return unreadable_message(shown)
+    if value < 0:
+        return negative_message(shown)
+    if role is Role.PERCENT:
+        return percent_above_message(shown) if value > 100 else None
+    if role in (Role.NUMERATOR, Role.DENOMINATOR):
+        return not_whole_message(shown) if not float(value).is_integer() else None
+    return above_max_message(shown, limit) if limit is not None and value > limit + 1e-9 else None
+
+
 def check_values(cells: pd.Series, parsed: ParsedNumbers, column: str, role: Role | None,
                   limit: float | None, out: Collector) -> None:
-    out.cells(parsed.unreadable, column, lambda p: _unreadable(_shown(cells, p)))
+    out.cells(parsed.unreadable, column, lambda p: unreadable_message(_shown(cells, p)))
     values = parsed.values
     with np.errstate(invalid="ignore"):
-        out.cells(values < 0, column, lambda p: f"số âm ({_shown(cells, p)}) không hợp lệ")
+        out.cells(values < 0, column, lambda p: negative_message(_shown(cells, p)))
         if role is Role.PERCENT:
-            out.cells(values > 100, column,
-                      lambda p: f"tỷ lệ {_shown(cells, p)}% vượt quá 100%")
+            out.cells(values > 100, column, lambda p: percent_above_message(_shown(cells, p)))
         elif role in (Role.NUMERATOR, Role.DENOMINATOR):
             out.cells((values >= 0) & (values != np.floor(values)), column,
-                      lambda p: f"số đếm phải là số nguyên, nhận '{_shown(cells, p)}'")
+                      lambda p: not_whole_message(_shown(cells, p)))
         elif limit is not None:
             out.cells(values > limit + 1e-9, column,
-                      lambda p: f"điểm {_shown(cells, p)} vượt điểm tối đa {short_number(limit)}")
+                      lambda p: above_max_message(_shown(cells, p), limit))
 
 
 def check_units(names: list, codes: list, labels: pd.Index, out: Collector,
@@ -227,8 +271,7 @@ def _check_forms(data: ScoringInput, indicator_set: IndicatorSet, out: Collector
                 with np.errstate(invalid="ignore"):
                     above = tu_values.values > mau_values.values
                 out.cells(above, f"{code}/tu", lambda p, c=code, t=tu_values, m=mau_values: (
-                    f"tử số ({short_number(t.values[p])}) lớn hơn mẫu số "
-                    f"({short_number(m.values[p])}) của {c}"))
+                    numerator_above_message(t.values[p], m.values[p], c)))
         both = entered(Role.GROUP_POINTS, group.code) & via_indicators
         out.cells(both, group.code, lambda p, g=group: (
             f"nhóm {g.code} được nhập cả điểm nhóm và điểm chỉ số thành phần: chỉ dùng một cách"))

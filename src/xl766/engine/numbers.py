@@ -77,8 +77,10 @@ def parse_numbers(cells: pd.Series, *, whole: bool = False, with_decimals: bool 
     values[~np.isfinite(values)] = np.nan
     blank = np.zeros(len(raw), dtype=bool)
     text = raw.astype(str)
-    # Python reads "1_000" as 1000; a clerk never means that: a second look refuses it.
-    doubtful = np.isnan(values) | (np.char.find(text, "_") >= 0)
+    # Python reads "1_000" as 1000 and TRUE as 1; a clerk never means that: a second look
+    # refuses them.
+    doubtful = (np.isnan(values) | (np.char.find(text, "_") >= 0) | (text == "True")
+                | (text == "False"))
     if whole:  # "1.335" and "50.000" in a count are thousands, not 1,335 and 50
         doubtful |= np.char.find(text, ".") >= 0
     second_look = np.flatnonzero(doubtful)
@@ -89,6 +91,8 @@ def parse_numbers(cells: pd.Series, *, whole: bool = False, with_decimals: bool 
             blank[position] = True
         elif isinstance(cell, str):
             values[position] = _parse_text(cell, whole, dash_is_zero)
+        elif isinstance(cell, bool):
+            values[position] = math.nan
     unreadable = ~blank & np.isnan(values)
     decimals = np.zeros(len(raw))
     if with_decimals:
@@ -99,6 +103,26 @@ def parse_numbers(cells: pd.Series, *, whole: bool = False, with_decimals: bool 
         for position in second_look:  # grouped thousands and the like: count them properly
             decimals[position] = 0 if blank[position] else _printed_decimals(raw[position])
     return ParsedNumbers(values, blank, unreadable, decimals)
+
+
+def parse_number(cell, *, whole: bool = False, dash_is_zero: bool = False) -> float | None:
+    """One cell read as parse_numbers reads a column: None when blank, NaN when unreadable."""
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return None
+    if isinstance(cell, bool) or not isinstance(cell, int | float | str):
+        return math.nan  # TRUE/FALSE, dates: not numbers
+    if not isinstance(cell, str):
+        return float(cell) if math.isfinite(cell) else math.nan
+    if not cell.strip():
+        return None
+    if "_" not in cell and not (whole and "." in cell):
+        try:
+            value = float(cell)
+        except ValueError:
+            value = math.nan
+        if math.isfinite(value):
+            return value
+    return _parse_text(cell, whole, dash_is_zero)
 
 
 def half_unit(decimals: np.ndarray) -> np.ndarray:

@@ -150,6 +150,38 @@ def _points_from_ratio(indicator: Indicator, percent: np.ndarray) -> np.ndarray:
     return np.zeros_like(percent)  # monitored: shown, never scored
 
 
+def _none_arise(indicator: Indicator) -> float:
+    """Points when the denominator is 0 ("không phát sinh"); NaN: not applicable."""
+    return {ZeroDenominator.ZERO: 0.0,
+            ZeroDenominator.FULL: indicator.max_points}.get(indicator.zero_denominator, np.nan)
+
+
+def _official(indicator_set: IndicatorSet, points):
+    """Points as the set's official scorer states them (rounded where the set says so)."""
+    decimals = indicator_set.indicator_decimals
+    return points if decimals is None else round_half_up(points, decimals)
+
+
+def indicator_points(indicator: Indicator, indicator_set: IndicatorSet, *,
+                     points: float | None = None, percent: float | None = None,
+                     numerator: float | None = None, denominator: float | None = None) -> float:
+    """One unit's points on one indicator, by the rules score() applies to a whole table; NaN
+    when nothing is given. Values are taken as already checked."""
+    if indicator.rule is Rule.MONITOR:
+        found = 0.0 if any(v is not None for v in (points, percent, numerator)) else np.nan
+    elif points is not None:
+        found = points
+    elif numerator is not None and denominator is not None and denominator == 0:
+        found = _none_arise(indicator)
+    elif numerator is not None and denominator is not None:
+        found = float(_points_from_ratio(indicator, np.array([numerator / denominator * 100]))[0])
+    elif percent is not None:
+        found = float(_points_from_ratio(indicator, np.array([percent]))[0])
+    else:
+        found = np.nan
+    return float(_official(indicator_set, found))
+
+
 def _score_indicator(indicator: Indicator, indicator_set: IndicatorSet, data: ScoringInput,
                      blank_status: Status, notes: _Notes):
     n = len(data.labels)
@@ -184,7 +216,7 @@ def _score_indicator(indicator: Indicator, indicator_set: IndicatorSet, data: Sc
         with np.errstate(over="ignore"):  # absurd counts are already reported as errors
             percent[counted] = numerator.values[counted] / denominator.values[counted] * 100
         policy = indicator.zero_denominator
-        points[zero] = {ZeroDenominator.ZERO: 0.0, ZeroDenominator.FULL: top}.get(policy, np.nan)
+        points[zero] = _none_arise(indicator)
         status[zero] = (Status.NOT_APPLICABLE if policy is ZeroDenominator.NOT_APPLICABLE
                         else Status.SCORED)
         notes.add(zero, Level.NOTE, f"{code}/mau", lambda p: (
@@ -193,12 +225,11 @@ def _score_indicator(indicator: Indicator, indicator_set: IndicatorSet, data: Sc
     from_ratio = ~np.isnan(percent)
     points[from_ratio] = _points_from_ratio(indicator, percent[from_ratio])
     status[from_ratio] = Status.SCORED
+    points = _official(indicator_set, points)
     decimals = indicator_set.indicator_decimals
-    if decimals is not None:
-        points = round_half_up(points, decimals)
+    if decimals is not None and as_percent is not None:
         # A percent typed rounded may land on the other side of a rounding half.
-        if as_percent is not None:
-            slack[~as_percent.blank] += 10.0 ** -decimals
+        slack[~as_percent.blank] += 10.0 ** -decimals
     for form in (entered, as_percent, numerator, denominator):
         if form is not None:
             status[form.unreadable & (status != Status.SCORED)] = Status.MISSING

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from xl766.adapters.tables import FIRST_DATA_ROW, without_blank_rows
@@ -24,13 +23,6 @@ def result_columns(indicator_set: IndicatorSet) -> list[str]:
     """The header row of Kết quả; the template's formats and colours follow it."""
     middle = [APPLICABLE_MAX, CONVERTED] if converts(indicator_set) else []
     return [UNIT, *(g.code for g in indicator_set.groups), TOTAL, *middle, BAND, RANK, NOTES]
-
-
-def _cell(value):
-    """Plain Python values for COM: numpy scalars become float/int, no score an empty text."""
-    if value is None or value is pd.NA or value != value:
-        return ""
-    return value.item() if isinstance(value, np.generic) else value
 
 
 def _row_notes(findings) -> dict[int, str]:
@@ -55,8 +47,7 @@ def result_table(cells: list[list], indicator_set: IndicatorSet) -> list[list]:
     if not cells or not any(cells[0]):
         raise TableError("bảng Nhập liệu trống hoặc thiếu dòng tiêu đề")
     header = pd.Index([("" if h is None else str(h)) for h in cells[0]], dtype=object)
-    body = pd.DataFrame([[str(v).upper() if isinstance(v, bool) else v for v in row]
-                         for row in cells[1:]], columns=header, dtype=object)
+    body = pd.DataFrame(cells[1:], columns=header, dtype=object)
     body.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(body))
     scores = score_table(without_blank_rows(body), indicator_set)
     table_errors = [f.message for f in scores.findings
@@ -64,16 +55,12 @@ def result_table(cells: list[list], indicator_set: IndicatorSet) -> list[list]:
     if table_errors:
         raise TableError("; ".join(table_errors))
     columns = result_columns(indicator_set)
-    summary_columns = {TOTAL: "total", APPLICABLE_MAX: "applicable_max",
-                       CONVERTED: "converted", BAND: "band", RANK: "rank"}
-    notes = _row_notes(scores.findings)
-    rows = [columns]
-    for label in body.index:
-        if label not in scores.summary.index:
-            rows.append([""] * len(columns))
-            continue
-        values = {UNIT: scores.units.at[label, "unit"], NOTES: notes.get(label, "")}
-        values |= {g.code: scores.groups.at[label, g.code] for g in indicator_set.groups}
-        values |= {name: scores.summary.at[label, key] for name, key in summary_columns.items()}
-        rows.append([_cell(values[c]) for c in columns])
-    return rows
+    summary = scores.summary.rename(columns={"total": TOTAL, "applicable_max": APPLICABLE_MAX,
+                                             "converted": CONVERTED, "band": BAND,
+                                             "rank": RANK})
+    frame = pd.concat([scores.units["unit"].rename(UNIT), scores.groups, summary], axis=1)
+    frame[NOTES] = pd.Series(_row_notes(scores.findings), dtype=object)
+    # Blank input rows stay blank, so each result row faces its input row.
+    frame = frame.reindex(index=body.index, columns=columns).astype(object)
+    values = frame.where(frame.notna(), "").to_numpy(dtype=object)
+    return [columns, *values.tolist()]

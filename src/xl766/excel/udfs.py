@@ -20,12 +20,19 @@ import pandas as pd
 import xlwings as xw
 
 from xl766.catalog import CatalogError, load_indicator_set
-from xl766.catalog.models import ConversionMethod, IndicatorSet
+from xl766.catalog.models import ConversionMethod, IndicatorSet, Rule
 from xl766.engine.appendices import rate
 from xl766.engine.findings import Level
-from xl766.engine.inputs import UNIT_NAME
-from xl766.engine.numbers import parse_numbers
-from xl766.engine.scoring import Scores, classify, competition_rank, convert, score_table
+from xl766.engine.inputs import UNIT_NAME, Role, numerator_above_message, shown, value_problem
+from xl766.engine.numbers import parse_number, parse_numbers
+from xl766.engine.scoring import (
+    Scores,
+    classify,
+    competition_rank,
+    convert,
+    indicator_points,
+    score_table,
+)
 from xl766.excel.results import TableError, result_table
 
 SET_NAME = "BO_CHI_SO"  # the workbook-level name of the Cấu hình cell holding the set's id
@@ -126,14 +133,34 @@ def CHISO_DIEM(ma_chi_so, gia_tri, mau_so=None, bo_chi_so=None, caller=None):
         indicator_set = _indicator_set(bo_chi_so, caller)
         indicator = _named(indicator_set.indicators, ma_chi_so, "chỉ số", indicator_set)
         code = indicator.code
-        if not _blank(mau_so):
-            if not indicator.takes_ratio:
-                raise ArgumentError(f"chỉ số {code} nhập điểm trực tiếp, không có mẫu số")
-            columns = {f"{code}/tu": gia_tri, f"{code}/mau": mau_so}
+        if _blank(mau_so):  # one cell, read and checked as the engine reads a table's
+            role = Role.PERCENT if indicator.takes_ratio else Role.POINTS
+            limit = None if indicator.rule is Rule.MONITOR else indicator.max_points
+            value, wrong = _read(gia_tri, role, limit)
+            if wrong:
+                raise ArgumentError(wrong)
+            given = {"percent" if indicator.takes_ratio else "points": value}
+        elif not indicator.takes_ratio:
+            raise ArgumentError(f"chỉ số {code} nhập điểm trực tiếp, không có mẫu số")
         else:
-            columns = {f"{code}%" if indicator.takes_ratio else code: gia_tri}
-        return _shown(_score_one_row(columns, indicator_set).indicators[code].iloc[0])
+            (numerator, wrong), (denominator, also_wrong) = (
+                _read(gia_tri, Role.NUMERATOR), _read(mau_so, Role.DENOMINATOR))
+            problems = [p for p in (wrong, also_wrong) if p]  # in the engine's order
+            if numerator is None:
+                problems.append(f"có mẫu số nhưng thiếu tử số của {code}")
+            elif denominator is not None and 0 <= denominator < numerator:  # NaN never is
+                problems.append(numerator_above_message(numerator, denominator, code))
+            if problems:
+                raise ArgumentError("; ".join(problems))
+            given = {"numerator": numerator, "denominator": denominator}
+        return _shown(indicator_points(indicator, indicator_set, **given))
     return _in_cell(compute)
+
+
+def _read(value, role: Role, limit: float | None = None) -> tuple[float | None, str | None]:
+    """An argument read and checked as the engine reads a table's cell: (number, problem)."""
+    number = parse_number(value, whole=role in (Role.NUMERATOR, Role.DENOMINATOR))
+    return number, value_problem(number, shown(value), role, limit)
 
 
 @xw.func(category=CATEGORY)
