@@ -13,7 +13,7 @@ from xl766.adapters.errors import InputError
 from xl766.catalog import CatalogError, load_indicator_set
 from xl766.engine.findings import LEVEL_TEXT, Level
 from xl766.report.content import check_input
-from xl766.report.inputs import SETTINGS_SHEET, read_report_input
+from xl766.report.inputs import SETTINGS_SHEET, ReportInput, read_report_input
 
 ERRORS_SHEET = "Lỗi dữ liệu"
 HEADER = ("Trang", "Ô", "Mức", "Nội dung")
@@ -37,10 +37,11 @@ class Problem:
         return self.sheet, self.cell, LEVEL_TEXT[self.level], self.message
 
 
-def problems(path: Path) -> list[Problem]:
+def problems(source: ReportInput | Path) -> list[Problem]:
     """Every problem of every input sheet, errors first, each pointing at its cell."""
     try:
-        source = read_report_input(path)
+        if not isinstance(source, ReportInput):
+            source = read_report_input(source)
         reference = source.settings.bo_chi_so
         if not reference:
             raise InputError("chưa chọn bộ chỉ số (khóa bo_chi_so)")
@@ -59,9 +60,9 @@ def problems(path: Path) -> list[Problem]:
     return sorted(found, key=lambda p: _ORDER[p.level])
 
 
-def report_path(path: Path, folder: Path) -> Path:
+def report_path(source: ReportInput, folder: Path) -> Path:
     """Where "Tạo báo cáo" writes: beside the workbook, named after the period."""
-    period = read_report_input(path).settings.ky_bao_cao.strip()
+    period = source.settings.ky_bao_cao.strip()
     if not period:
         raise InputError("Chưa có kỳ báo cáo: ghi ở trang 'Cấu hình' (ky_bao_cao, vd 2026-10).")
     return Path(folder) / f"Bao cao 766 {period}.xlsx"

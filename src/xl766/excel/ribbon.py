@@ -65,22 +65,28 @@ def kiem_tra_so_lieu() -> None:
 def tao_bao_cao() -> None:
     import xlwings as xw
 
+    from xl766.report.inputs import read_report_input
     from xl766.report.run import create_report
 
     book = xw.Book.caller()
     with _saved_copy(book) as copy:
-        found = problems(copy)
+        try:
+            source = read_report_input(copy)  # once: the checks and the report both use it
+        except InputError as error:
+            book.app.alert(str(error)[:_ALERT_CHARACTERS], TITLE)
+            return
+        found = problems(source)
         if any(p.level is Level.ERROR for p in found):
             _show_problems(book, found)
             book.app.alert("Chưa lập báo cáo: " + _summary(found), TITLE)
             return
         try:
-            target = report_path(copy, Path(book.fullname).parent)
+            target = report_path(source, Path(book.fullname).parent)
             overwrite = target.exists() and book.app.alert(
                 f"Đã có tệp '{target.name}'. Ghi đè?", TITLE, buttons="yes_no") == "yes"
             if target.exists() and not overwrite:
                 return
-            create_report(copy, target, overwrite=overwrite)
+            create_report(copy, target, overwrite=overwrite, source=source)
         except InputError as error:
             book.app.alert(str(error)[:_ALERT_CHARACTERS], TITLE)
             return

@@ -8,7 +8,7 @@ from xl766.adapters.errors import InputError
 from xl766.adapters.files import check_output, write_atomically
 from xl766.catalog import load_indicator_set
 from xl766.report.content import ReportContent, assemble
-from xl766.report.inputs import read_report_input
+from xl766.report.inputs import ReportInput, read_report_input
 from xl766.report.settings import ReportSettings
 from xl766.report.workbook import write_report
 
@@ -16,7 +16,7 @@ from xl766.report.workbook import write_report
 def create_report(input_path: Path, output_path: Path, *, indicator_set: str | None = None,
                   period: str | None = None, previous_path: Path | None = None,
                   issuer: str | None = None, settings_file: Path | None = None,
-                  overwrite: bool = False) -> ReportContent:
+                  overwrite: bool = False, source: ReportInput | None = None) -> ReportContent:
     """Read the filled template (or a wide table), check everything, write the appendix workbook.
 
     Nothing is written when the input has errors: they are all raised together.
@@ -26,7 +26,7 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
     if output_path.suffix.lower() != ".xlsx":
         raise InputError(f"Tệp báo cáo '{output_path.name}' phải có đuôi .xlsx.")
     check_output(output_path, inputs=sources, overwrite=overwrite)
-    source = read_report_input(input_path)
+    source = source or read_report_input(input_path)  # the ribbon has read it already
     base = ReportSettings.from_file(settings_file) if settings_file else source.settings
     settings = base.overridden(ky_bao_cao=period, ten_co_quan=issuer,
                                           bo_chi_so=indicator_set)
