@@ -75,6 +75,23 @@ def cli_seconds(table, folder: Path, name: str) -> float:
     return best_of(3, lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL))
 
 
+_MEASURE = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+"""
+
+
+def measured(path: Path, *options: str) -> tuple[float, float]:
+    """Wall seconds and peak MB of one `cham-diem` in a process of its own."""
+    command = [sys.executable, "-m", "xl766", "cham-diem", str(path), "--bo-chi-so", "766-2026",
+               *options]
+    out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True,
+                         text=True, check=True).stdout.split()
+    return float(out[0]), float(out[1])
+
+
 def main() -> None:
     indicator_set = load_indicator_set("766-2026")
     with tempfile.TemporaryDirectory() as folder:
@@ -101,6 +118,19 @@ def main() -> None:
         large = cli_seconds(national_month(indicator_set, 4_000), Path(folder), "4000.csv")
     print(f"  CLI cham-diem --json: 20 units {small:.2f} s, 4,000 units {large:.2f} s, "
           f"ratio {large / small:.2f} (target ≤ 1,5)")
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "40000.csv"
+        national_month(indicator_set, 40_000).to_csv(path, index=False)
+        screen, _ = measured(path)
+        json, _ = measured(path, "--json")
+        print(f"  40,000 units: screen table {screen:.2f} s, --json {json:.2f} s, "
+              f"ratio {screen / json:.2f} (target ≤ 1,1)")
+        path = Path(folder) / "400000.csv"
+        national_month(indicator_set, 400_000).to_csv(path, index=False)
+        seconds, megabytes = measured(path)
+        print(f"  400,000 units: screen table {seconds:.1f} s, peak {megabytes:.0f} MB "
+              "(targets ≤ 12 s, ≤ 1.536 MB)")
 
 
 if __name__ == "__main__":

@@ -80,20 +80,21 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise InputError(f"Tệp '{path.name}' có ký tự NUL: không phải bảng CSV văn bản.")
     delimiter = _delimiter(text.split("\n", 1)[0])
     try:
+        # Only an empty field is missing: "NA", "null", "-" … stay as typed for the checks.
         cells = pd.read_csv(io.StringIO(text), header=None, sep=delimiter, dtype=object,
-                            keep_default_na=False, na_filter=False, skip_blank_lines=False,
+                            keep_default_na=False, na_values=[""], skip_blank_lines=False,
                             engine="c")
     except pd.errors.EmptyDataError:
         raise InputError(f"Tệp '{path.name}' rỗng hoặc thiếu dòng tiêu đề.") from None
     except pd.errors.ParserError:  # some row is longer than the header
         return _read_csv_rows(path, text, delimiter)
-    header = ["" if h is None else str(h) for h in cells.iloc[0].tolist()]
+    header = [h if isinstance(h, str) else "" for h in cells.iloc[0].tolist()]
     if not any(h.strip() for h in header):
         raise InputError(f"Tệp '{path.name}' rỗng hoặc thiếu dòng tiêu đề.")
-    body = cells.iloc[1:].fillna("")
+    body = cells.iloc[1:]
     body.columns = pd.Index(header, dtype=object)
     body.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(body))
-    return without_blank_rows(body.replace("", None))
+    return without_blank_rows(body)
 
 
 def _read_csv_rows(path: Path, text: str, delimiter: str) -> pd.DataFrame:
