@@ -130,7 +130,7 @@ def main() -> None:
         national_month(indicator_set, 400_000).to_csv(path, index=False)
         seconds, megabytes = measured(path)
         print(f"  400,000 units: screen table {seconds:.1f} s, peak {megabytes:.0f} MB "
-              "(targets ≤ 12 s, ≤ 1.536 MB)")
+              "(targets ≤ 12 s, ≤ 1,5 GB)")
 
 
 if __name__ == "__main__":
