@@ -12,8 +12,9 @@ apt_install() {
     $SUDO apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null \
+        || ! ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1 \
         || ! /usr/bin/python3 -c "import uno" 2>/dev/null; then
-    apt_install libreoffice-calc python3-uno poppler-utils
+    apt_install libreoffice-calc libreoffice-writer python3-uno poppler-utils
 fi
 if [ ! -x .venv/bin/pip ]; then
     python3 -m venv .venv 2>/dev/null \

@@ -64,7 +64,9 @@ def test_bieu_01_layout(book):
     assert "C8:M8" in merged  # ĐIỂM CÁC CHỈ SỐ over the 11 indicator columns
     assert "C9:E9" in merged and sheet["C9"].value == "Công khai, minh bạch"
     assert sheet["C10"].value == "Chỉ số 1 (5đ)" and sheet["E10"].value == "Chỉ số 3 (10đ)"
-    assert not any(r.min_row >= first for r in sheet.merged_cells.ranges)  # data never merged
+    last = first + 18  # 19 units
+    assert not any(first <= r.min_row <= last for r in sheet.merged_cells.ranges)  # data never
+    assert sheet.cell(last + 2, 1).value == "NGƯỜI LẬP BIỂU"  # and the signer under the table
     assert sheet["A5"].value.startswith("KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI") and sheet["A5"].font.b
     assert sheet["A5"].value.endswith("TRÊN ĐỊA BÀN HUYỆN TUẦN GIÁO THÁNG 9 NĂM 2023")
     assert sheet["A6"].font.i and "tháng 10 năm 2023 của UBND huyện Tuần Giáo" in sheet["A6"].value

@@ -201,11 +201,16 @@ def test_report_button_writes_beside_the_workbook_and_opens_it(excel):
     before = path.read_bytes()
     ribbon.tao_bao_cao()
     target = path.parent / "Bao cao 766 2023-09.xlsx"
+    draft = target.with_suffix(".docx")
     assert load_workbook(target).sheetnames[:2] == ["Báo cáo", "Biểu 01"]
-    assert book.alerts == [f"Đã lập báo cáo '{target}'."] and _Book.opened[-1] == str(target)
+    from docx import Document
+
+    assert "BÁO CÁO" in [p.text for p in Document(draft).paragraphs]  # the Word draft beside it
+    assert book.alerts == [f"Đã lập báo cáo '{target}' và dự thảo văn bản '{draft.name}'."]
+    assert _Book.opened[-1] == str(target)
     assert path.read_bytes() == before  # the clerk's file is never touched
     ribbon.tao_bao_cao()  # a second click asks before overwriting (the stand-in says yes)
-    assert book.alerts[1] == f"Đã có tệp '{target.name}'. Ghi đè?"
+    assert book.alerts[1] == f"Đã có tệp {target.name}, {draft.name}. Ghi đè?"
 
 
 def test_check_button_lists_problems_with_links(excel):

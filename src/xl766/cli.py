@@ -157,9 +157,11 @@ def cmd_tao_bao_cao(args) -> int:
         _note_open_input(Path(source))
     content = create_report(Path(args.input), Path(args.output), indicator_set=args.bo_chi_so,
                             period=args.ky, previous_path=args.ky_truoc, issuer=args.co_quan,
-                            settings_file=args.cau_hinh, overwrite=args.ghi_de)
+                            settings_file=args.cau_hinh, overwrite=args.ghi_de,
+                            document_path=Path(args.van_ban) if args.van_ban else None)
     warnings = [f for f in content.findings if f.finding.level is Level.WARNING]
-    print(f"Đã lập báo cáo '{args.output}' ({len(content.scores.summary)} đơn vị; "
+    draft = f" và văn bản '{args.van_ban}'" if args.van_ban else ""
+    print(f"Đã lập báo cáo '{args.output}'{draft} ({len(content.scores.summary)} đơn vị; "
           f"{len(warnings)} cảnh báo, xem trang 'Kiểm tra').")
     for item in warnings:
         print(item.finding.describe(item.sheet), file=sys.stderr)
@@ -313,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("input", metavar="INPUT",
                         help="mẫu đã điền (.xlsx) hoặc bảng .csv/.xlsx theo cột của cham-diem")
     report.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
+    report.add_argument("--van-ban", metavar="OUT.docx",
+                        help="ghi thêm dự thảo báo cáo Word theo Nghị định 30/2020/NĐ-CP")
     report.add_argument("--bo-chi-so", metavar="ID", help="mặc định: theo trang Cấu hình")
     report.add_argument("--ky", metavar="YYYY-MM", help="kỳ báo cáo; mặc định: theo Cấu hình")
     report.add_argument("--ky-truoc", metavar="PREV_INPUT", help="số liệu kỳ trước để so sánh")

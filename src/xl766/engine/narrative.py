@@ -52,6 +52,15 @@ def online_payment(appendix: Appendix, target_percent: float) -> str:
     return sentence
 
 
+def digitisation(appendix: Appendix) -> str:
+    """Biểu 03's two rates, recomputed from the summed counts of the units it lists."""
+    total = appendix.total
+    return ("Tỷ lệ hồ sơ có số hóa thành phần khi tiếp nhận chung là "
+            f"{format_number(total['ty_le_tphs'] * 100, 2)}%, tỷ lệ số hóa kết quả giải quyết là "
+            f"{format_number(total['ty_le_ket_qua'] * 100, 2)}% (tính lại từ tổng số hồ sơ của "
+            f"{len(appendix.rows)} đơn vị trong biểu).")
+
+
 def weakest_groups(scores: Scores) -> list[str]:
     """Each unit's weakest group by share of its applicable maximum, in ranking order."""
     order = scores.ranking_order()
@@ -112,4 +121,26 @@ def changes(current: Scores, previous_scores: pd.DataFrame) -> list[str]:
                     f"{'tăng' if delta > 0 else 'giảm'} {format_number(abs(delta), 2)} điểm")
         lines.append(f"{current.units.at[label, 'unit']} {movement} "
                      f"(hạng {int(rank_before)} → {int(rank_now)})")
+    return lines
+
+
+def group_results(scores: Scores, weakest: int = 3) -> list[str]:
+    """Per group: the average share of the applicable maximum, and the weakest units by it."""
+    lines = []
+    for group in scores.indicator_set.groups:
+        points = scores.groups[group.code].to_numpy(float)
+        top = scores.group_max[group.code].to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(top > 0, points / top, np.nan)
+        scored = np.flatnonzero(~np.isnan(share))
+        if not len(scored):
+            continue
+        average = points[scored].sum() / top[scored].sum()  # from sums, never an average of rates
+        below = scored[share[scored] < 1 - 1e-9]
+        lowest = below[np.argsort(share[below], kind="stable")][:weakest]
+        names = scores.units["unit"].to_numpy(object)
+        units = ", ".join(f"{names[i]} ({format_number(share[i] * 100, 1)}%)" for i in lowest)
+        lines.append(f"{group.name}: các đơn vị đạt {format_number(average * 100, 1)}% điểm tối "
+                     "đa của nhóm; " + (f"thấp nhất: {units}." if len(lowest) else
+                                        "mọi đơn vị đạt điểm tối đa."))
     return lines

@@ -57,6 +57,13 @@ SETTING_HELP = {
                        "{dia_ban} được thay khi lập.",
     "tieu_de_bieu_02": "Tiêu đề Biểu số 02.",
     "tieu_de_bieu_03": "Tiêu đề Biểu số 03.",
+    "ky_hieu": "Ký hiệu văn bản sau số báo cáo, ví dụ BC-UBND.",
+    "dia_danh": "Địa danh ở dòng ngày tháng của báo cáo Word, ví dụ Tuần Giáo.",
+    "trich_yeu": "Trích yếu của báo cáo Word; {ten_ky} được thay khi lập.",
+    "quyen_han_ky": "Thẩm quyền ký, ví dụ TM. ỦY BAN NHÂN DÂN hoặc TL. CHỦ TỊCH.",
+    "chuc_vu_nguoi_ky": "Chức vụ người ký, ví dụ CHỦ TỊCH hoặc CHÁNH VĂN PHÒNG.",
+    "nguoi_ky": "Họ tên người ký.",
+    "noi_nhan": "Nơi nhận, cách nhau bằng dấu chấm phẩy.",
 }
 
 

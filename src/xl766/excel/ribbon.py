@@ -82,15 +82,18 @@ def tao_bao_cao() -> None:
             return
         try:
             target = report_path(source, Path(book.fullname).parent)
-            overwrite = target.exists() and book.app.alert(
-                f"Đã có tệp '{target.name}'. Ghi đè?", TITLE, buttons="yes_no") == "yes"
-            if target.exists() and not overwrite:
+            existing = [p.name for p in (target, target.with_suffix(".docx")) if p.exists()]
+            overwrite = bool(existing) and book.app.alert(
+                f"Đã có tệp {', '.join(existing)}. Ghi đè?", TITLE, buttons="yes_no") == "yes"
+            if existing and not overwrite:
                 return
-            create_report(copy, target, overwrite=overwrite, source=source)
+            create_report(copy, target, overwrite=overwrite, source=source,
+                          document_path=target.with_suffix(".docx"))
         except InputError as error:
             book.app.alert(str(error)[:_ALERT_CHARACTERS], TITLE)
             return
-    book.app.alert(f"Đã lập báo cáo '{target}'.", TITLE)
+    book.app.alert(f"Đã lập báo cáo '{target}' và dự thảo văn bản "
+                   f"'{target.with_suffix('.docx').name}'.", TITLE)
     xw.Book(str(target))
 
 

@@ -114,12 +114,8 @@ def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportS
                        (TEXT, text.online_payment(fee_table, target)),
                        (TEXT, "(Biểu số 02 kèm theo)")]
     if digit_table is not None and "ty_le_tphs" in digit_table.total:
-        total = digit_table.total
-        paragraphs += [(HEADING, "Số hóa hồ sơ"), (TEXT, (
-            "Tỷ lệ hồ sơ có số hóa thành phần khi tiếp nhận chung là "
-            f"{_percent(total['ty_le_tphs'])}, tỷ lệ số hóa kết quả giải quyết là "
-            f"{_percent(total['ty_le_ket_qua'])} (tính lại từ tổng số hồ sơ của "
-            f"{len(digit_table.rows)} đơn vị trong biểu).")), (TEXT, "(Biểu số 03 kèm theo)")]
+        paragraphs += [(HEADING, "Số hóa hồ sơ"), (TEXT, text.digitisation(digit_table)),
+                       (TEXT, "(Biểu số 03 kèm theo)")]
     if not scores.published.empty:
         paragraphs += [(HEADING, "Đối chiếu với Cổng Dịch vụ công quốc gia"),
                        (TEXT, reconciliation_sentence(scores.reconciliation())),
@@ -145,9 +141,3 @@ def reconciliation_sentence(checked: pd.DataFrame) -> str:
     return text + (f"{format_number(differs)} điểm chênh quá 0,005, {format_number(unmatched)} "
                    "điểm chưa tính lại được do thiếu số liệu (chi tiết ở trang Đối chiếu với "
                    "Cổng).")
-
-
-def _percent(fraction: float) -> str:
-    from xl766.engine.numbers import format_number
-
-    return f"{format_number(fraction * 100, 2)}%"

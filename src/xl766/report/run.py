@@ -16,8 +16,10 @@ from xl766.report.workbook import write_report
 def create_report(input_path: Path, output_path: Path, *, indicator_set: str | None = None,
                   period: str | None = None, previous_path: Path | None = None,
                   issuer: str | None = None, settings_file: Path | None = None,
-                  overwrite: bool = False, source: ReportInput | None = None) -> ReportContent:
-    """Read the filled template (or a wide table), check everything, write the appendix workbook.
+                  overwrite: bool = False, source: ReportInput | None = None,
+                  document_path: Path | None = None) -> ReportContent:
+    """Read the filled template (or a wide table), check everything, write the appendix workbook
+    and, when asked, the Word draft.
 
     Nothing is written when the input has errors: they are all raised together.
     """
@@ -25,7 +27,10 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
     sources = (input_path,) + ((Path(previous_path),) if previous_path else ())
     if output_path.suffix.lower() != ".xlsx":
         raise InputError(f"Tệp báo cáo '{output_path.name}' phải có đuôi .xlsx.")
-    check_output(output_path, inputs=sources, overwrite=overwrite)
+    if document_path is not None and Path(document_path).suffix.lower() != ".docx":
+        raise InputError(f"Tệp văn bản '{Path(document_path).name}' phải có đuôi .docx.")
+    for target in filter(None, (output_path, document_path)):
+        check_output(Path(target), inputs=sources, overwrite=overwrite)
     source = source or read_report_input(input_path)  # the ribbon has read it already
     base = ReportSettings.from_file(settings_file) if settings_file else source.settings
     settings = base.overridden(ky_bao_cao=period, ten_co_quan=issuer,
@@ -43,4 +48,9 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
         lines += [e.finding.describe(e.sheet) for e in content.errors]
         raise InputError("\n".join(lines))
     write_atomically(output_path, lambda temporary: write_report(content, temporary))
+    if document_path is not None:
+        from xl766.report.document import write_document
+
+        write_atomically(Path(document_path),
+                         lambda temporary: write_document(content, temporary))
     return content

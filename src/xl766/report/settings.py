@@ -10,6 +10,7 @@ from pathlib import Path
 from xl766.adapters.errors import InputError
 from xl766.engine.period import Period
 
+BLANK = "\u00a0" * 6  # room left for the clerk to write by hand
 _PLACEHOLDER = re.compile(r"\{(thang|nam|ky|ten_ky|co_quan|dia_ban)\}")
 
 DEFAULT_TITLES = {
@@ -19,6 +20,10 @@ DEFAULT_TITLES = {
     "tieu_de_bieu_02": "THỐNG KÊ PHÍ, LỆ PHÍ THỰC HIỆN TTHC {ten_ky}",
     "tieu_de_bieu_03": "KẾT QUẢ THỰC HIỆN SỐ HÓA HỒ SƠ THỦ TỤC HÀNH CHÍNH {ten_ky}",
 }
+
+
+DEFAULT_SUBJECT = ("Kết quả đánh giá chất lượng phục vụ người dân, doanh nghiệp trong thực hiện "
+                   "TTHC, DVC theo thời gian thực trên môi trường điện tử {ten_ky}")
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,14 @@ class ReportSettings:
     tieu_de_bieu_01: str = DEFAULT_TITLES["tieu_de_bieu_01"]
     tieu_de_bieu_02: str = DEFAULT_TITLES["tieu_de_bieu_02"]
     tieu_de_bieu_03: str = DEFAULT_TITLES["tieu_de_bieu_03"]
+    # The Word draft (Nghị định 30/2020/NĐ-CP, Phụ lục I)
+    ky_hieu: str = "BC-UBND"  # after "Số: …/"
+    dia_danh: str = ""  # the place in "Tuần Giáo, ngày … tháng … năm …"
+    trich_yeu: str = DEFAULT_SUBJECT
+    quyen_han_ky: str = "TM. ỦY BAN NHÂN DÂN"
+    chuc_vu_nguoi_ky: str = "CHỦ TỊCH"
+    nguoi_ky: str = ""
+    noi_nhan: str = "Như trên; Lưu: VT"  # separated by ";"
 
     @classmethod
     def from_pairs(cls, pairs: dict[str, str], origin: str) -> ReportSettings:
@@ -79,15 +92,20 @@ class ReportSettings:
                   "ten_ky": period.words(), "co_quan": self.ten_co_quan, "dia_ban": self.dia_ban}
         return " ".join(_PLACEHOLDER.sub(lambda m: values[m.group(1)], text).split())
 
-    def attachment_line(self) -> str:
-        """'(Kèm theo Báo cáo số …/BC-UBND ngày … tháng … năm … của …)'; the report is issued in
-        the month after the period unless a date is given."""
-        last = self.period.last_day
-        blank = "\u00a0" * 6
+    def issue_date(self) -> tuple[str, str, str]:
+        """Day, month, year of the report: as set, else the month after the period with the day
+        left for the clerk."""
         if self.ngay_bao_cao:
-            day, issue_month, issue_year = (self.ngay_bao_cao.split("/") + ["", "", ""])[:3]
-        else:
-            following = last + timedelta(days=1)
-            day, issue_month, issue_year = blank, str(following.month), str(following.year)
-        return (f"(Kèm theo Báo cáo số {self.so_bao_cao or blank}/BC-UBND ngày {day} tháng "
-                f"{issue_month} năm {issue_year} của {self.ten_co_quan or blank})")
+            return tuple((self.ngay_bao_cao.split("/") + ["", "", ""])[:3])
+        following = self.period.last_day + timedelta(days=1)
+        return BLANK, str(following.month), str(following.year)
+
+    def attachment_line(self) -> str:
+        """'(Kèm theo Báo cáo số …/BC-UBND ngày … tháng … năm … của …)'."""
+        day, month, year = self.issue_date()
+        return (f"(Kèm theo Báo cáo số {self.so_bao_cao or BLANK}/{self.ky_hieu} ngày {day} tháng "
+                f"{month} năm {year} của {self.ten_co_quan or BLANK})")
+
+    def receivers(self) -> list[str]:
+        return [part.strip().rstrip(".") for part in self.noi_nhan.replace("\n", ";").split(";")
+                if part.strip()]

@@ -4,6 +4,7 @@ formatting. Every text from data goes through write_string, so it can never beco
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -54,7 +55,14 @@ def _document_header(sheet, styles, content: ReportContent, number: str, title: 
     sheet.merge_range(0, right_start, 0, width - 1, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                       bold_center)
     sheet.merge_range(1, right_start, 1, width - 1, "Độc lập - Tự do - Hạnh phúc",
-                      styles(bold=True, underline=1, align="center"))
+                      styles(bold=True, font_size=13, align="center"))
+    # Short rules under the agency and under the motto (Nghị định 30/2020/NĐ-CP), as top borders
+    # of the middle cells of the row below.
+    for start, end in ((0, left - 1), (right_start, width - 1)):
+        middle = (start + end) // 2
+        for col in range(max(start, middle - (end - start) // 4),
+                         min(end, middle + (end - start) // 4) + 1):
+            sheet.write_blank(2, col, None, styles(top=1))
     sheet.merge_range(3, 0, 3, width - 1, f"Biểu số {number}", bold_center)
     sheet.merge_range(4, 0, 4, width - 1, "", styles(bold=True, align="center",
                                                      valign="vcenter", text_wrap=True))
@@ -81,6 +89,23 @@ def _write_column(sheet, first_row: int, col: int, values: list, style) -> None:
             sheet.write_number(row, col, float(value), style)
 
 
+_LINE_PT = 15.5  # one line of 12 pt text
+_CHARS_PER_WIDTH = 1.15  # characters of bold Times New Roman a unit of column width holds
+
+
+def _header_heights(tree, columns) -> dict[int, float]:
+    """Each header row tall enough for the wrapped labels it carries (a label merged down several
+    rows shares their height)."""
+    heights = dict.fromkeys(range(HEADER_TOP, HEADER_TOP + depth(tree)), _LINE_PT * 1.5)
+    for r1, c1, r2, c2, label in header_cells(tree, HEADER_TOP):
+        room = sum(leaf.width for leaf in columns[c1:c2 + 1]) * _CHARS_PER_WIDTH
+        lines = math.ceil(len(label) / max(room - 2, 1))
+        needed = (lines + 0.5) * _LINE_PT / (r2 - r1 + 1)
+        for row in range(r1, r2 + 1):
+            heights[row] = max(heights[row], needed)
+    return heights
+
+
 def _table(sheet, styles, tree, rows: pd.DataFrame, total: dict | None) -> tuple[int, int]:
     """Header tree, then the rows (one column of ``rows`` per leaf key), then an optional TỔNG
     row. Written column by column, one format per column. Returns the data rows' first and last
@@ -95,8 +120,8 @@ def _table(sheet, styles, tree, rows: pd.DataFrame, total: dict | None) -> tuple
     for col, leaf in enumerate(columns):
         sheet.set_column(col, col, leaf.width)
     first = HEADER_TOP + depth(tree)
-    for row in range(HEADER_TOP, first):
-        sheet.set_row(row, 48 if row == first - 1 else 32)
+    for row, height in _header_heights(tree, columns).items():
+        sheet.set_row(row, height)
     for col, leaf in enumerate(columns):
         align = "left" if leaf.number_format is None else "right"
         values = _plain(rows[leaf.key]) if leaf.key in rows else [None] * len(rows)
@@ -173,6 +198,7 @@ def _bieu_01(book, styles, content: ReportContent) -> None:
     columns = leaves(tree)
     _document_header(sheet, styles, content, "01", content.settings.tieu_de_bieu_01, len(columns))
     first, last = _table(sheet, styles, tree, rows, None)
+    _signed_by(sheet, styles, content, last + 2, len(leaves(tree)))
     keys = [leaf.key for leaf in columns]
     score_key = "converted" if "converted" in keys else "total"
     _band_formats(sheet, styles, content, first, last, keys.index("band"), keys.index(score_key))
@@ -208,6 +234,7 @@ def _bieu_02(book, styles, content: ReportContent) -> None:
                      len(leaves(tree)))
     rows, total = _appendix_rows(table)
     first, last = _table(sheet, styles, tree, rows, total)
+    _signed_by(sheet, styles, content, last + 3, len(leaves(tree)))
     if target is not None:
         col = len(leaves(tree)) - 1
         sheet.conditional_format(first, col, last, col, {
@@ -237,7 +264,8 @@ def _bieu_03(book, styles, content: ReportContent) -> None:
     _document_header(sheet, styles, content, "03", content.settings.tieu_de_bieu_03,
                      len(leaves(tree)))
     rows, total = _appendix_rows(content.digitisation)
-    _table(sheet, styles, tree, rows, total)
+    _, last = _table(sheet, styles, tree, rows, total)
+    _signed_by(sheet, styles, content, last + 3, len(leaves(tree)))
 
 
 CHART_UNITS = 40  # bars a printed page can hold; above it, distributions and the lowest units
@@ -356,15 +384,32 @@ def _charts(book, styles, content: ReportContent) -> None:
     page.finish()
 
 
+_NARRATIVE_WIDTH = 95  # characters: an A4 portrait line at 12 pt
+
+
 def _narrative(book, styles, content: ReportContent) -> None:
+    """The report's text, for reading on screen; the Word draft (--van-ban) is the one to send."""
     sheet = book.add_worksheet("Báo cáo")
-    sheet.set_column(0, 0, 120)
-    plain = styles(text_wrap=True, valign="top")
-    heading = styles(bold=True, text_wrap=True)
+    sheet.set_column(0, 0, _NARRATIVE_WIDTH)
+    plain = styles(text_wrap=True, valign="top", align="justify")
+    heading = styles(bold=True, text_wrap=True, valign="top")
     for row, (kind, paragraph) in enumerate(content.paragraphs):
         sheet.write_string(row, 0, paragraph, heading if kind == HEADING else plain)
+        lines = math.ceil(len(paragraph) / (_NARRATIVE_WIDTH * 1.1)) or 1
+        sheet.set_row(row, lines * _LINE_PT + 4)
     sheet.set_paper(9)
+    sheet.set_margins(left=0.8, right=0.6, top=0.8, bottom=0.8)
     sheet.fit_to_pages(1, 0)
+
+
+def _signed_by(sheet, styles, content: ReportContent, row: int, width: int) -> None:
+    """'Người lập biểu' and the name under a Biểu, at the left, as the Cấu hình names them."""
+    span = max(2, width // 3)
+    sheet.merge_range(row, 0, row, span - 1, "NGƯỜI LẬP BIỂU", styles(bold=True, align="center"))
+    name = content.settings.nguoi_lap_bieu
+    if name:
+        sheet.merge_range(row + 4, 0, row + 4, span - 1, "", styles(bold=True, align="center"))
+        sheet.write_string(row + 4, 0, name, styles(bold=True, align="center"))
 
 
 def _reconciliation(book, styles, content: ReportContent) -> None:
@@ -430,7 +475,7 @@ def _reconciliation(book, styles, content: ReportContent) -> None:
 def _checks(book, styles, content: ReportContent) -> None:
     sheet = book.add_worksheet("Kiểm tra")
     head = styles(bold=True, border=1, text_wrap=True)
-    widths = (10, 18, 7, 18, 100)
+    widths = (10, 18, 7, 18, 80)
     for col, (label, width) in enumerate(zip(("Mức", "Trang", "Dòng", "Cột", "Nội dung"), widths,
                                              strict=True)):
         sheet.write_string(0, col, label, head)
@@ -450,6 +495,10 @@ def _checks(book, styles, content: ReportContent) -> None:
         sheet.write_string(row, 4, f.message, styles.cell(text_wrap=True))
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(1, len(content.findings)), 4)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.repeat_rows(0)
+    sheet.fit_to_pages(1, 0)  # one page wide, as many long as it takes
 
 
 def write_report(content: ReportContent, path: Path) -> None:
@@ -469,4 +518,6 @@ def write_report(content: ReportContent, path: Path) -> None:
     if not content.scores.published.empty:
         _reconciliation(book, styles, content)
     _checks(book, styles, content)
+    for sheet in book.worksheets():
+        sheet.set_footer('&C&"Times New Roman"&11Trang &P/&N')
     book.close()
