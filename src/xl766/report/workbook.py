@@ -384,7 +384,7 @@ def _charts(book, styles, content: ReportContent) -> None:
     page.finish()
 
 
-_NARRATIVE_WIDTH = 95  # characters: an A4 portrait line at 12 pt
+_NARRATIVE_WIDTH = 62  # column units: an A4 portrait line (units are measured in the default font)
 
 
 def _narrative(book, styles, content: ReportContent) -> None:
@@ -395,11 +395,11 @@ def _narrative(book, styles, content: ReportContent) -> None:
     heading = styles(bold=True, text_wrap=True, valign="top")
     for row, (kind, paragraph) in enumerate(content.paragraphs):
         sheet.write_string(row, 0, paragraph, heading if kind == HEADING else plain)
-        lines = math.ceil(len(paragraph) / (_NARRATIVE_WIDTH * 1.1)) or 1
+        lines = math.ceil(len(paragraph) / _NARRATIVE_WIDTH) or 1
         sheet.set_row(row, lines * _LINE_PT + 4)
     sheet.set_paper(9)
     sheet.set_margins(left=0.8, right=0.6, top=0.8, bottom=0.8)
-    sheet.fit_to_pages(1, 0)
+    sheet.set_print_scale(100)  # the column is a page wide already; fitting would enlarge it
 
 
 def _signed_by(sheet, styles, content: ReportContent, row: int, width: int) -> None:
