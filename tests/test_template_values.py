@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from conftest import EXAMPLES, needs_soffice, read_tsv, soffice
 from xl766.adapters.palette import band_fill
 from xl766.adapters.tables import read_table
 from xl766.catalog import load_indicator_set
 from xl766.engine import score_table
-from xl766.engine.appendices import digitisation, fees
+from xl766.engine.appendices import column_key, digitisation, fees
 from xl766.excel import layout
 from xl766.excel.udfs import CHISO_BANG
 
@@ -37,7 +38,7 @@ def _fill(template: Path, target: Path) -> None:
             row[1].value = settings[row[0].value]
     for name in SHEETS[1:]:
         sheet, source = book[name], sample[name]
-        columns = {cell.value: cell.column for cell in sheet[1]}
+        columns = {column_key(cell.value): cell.column for cell in sheet[1] if cell.value}
         rows = list(source.iter_rows(values_only=True))
         for offset, values in enumerate(rows[1:], start=2):
             for header, value in zip(rows[0], values, strict=True):
@@ -120,8 +121,8 @@ def recalculated(filled, tmp_path_factory) -> Path:
     return folder / "tuan-giao.xlsx"
 
 
-def _column(sheet, header: str) -> list:
-    position = [c.value for c in sheet[1]].index(header)
+def _column(sheet, key: str) -> list:
+    position = [column_key(c.value or "") for c in sheet[1]].index(key)
     return [row[position] for row in sheet.iter_rows(min_row=2, values_only=True)
             if row[0] not in (None, "", "TỔNG SỐ")]  # Biểu 03 of the sample prints a total
 
@@ -200,3 +201,16 @@ def test_libreoffice_renders_results_with_band_colours(filled, tmp_path):
     assert legend_only and min(legend_only) > 0  # the legend beside the table shows every band
     for label in bands_present:  # and the units' cells add far more of their band's colour
         assert area[label] > 4 * max(legend_only), (label, area)
+
+
+def test_a_bad_fee_cell_is_named_by_its_words_and_linked_to_its_cell(filled, tmp_path):
+    from xl766.excel import checks
+
+    book = load_workbook(filled[0], keep_vba=True)
+    sheet = book["Phí, lệ phí"]
+    column = [c.value for c in sheet[1]].index("Thanh toán trực tuyến: số hồ sơ") + 1
+    sheet.cell(3, column).value = -2
+    book.save(tmp_path / "sai.xlsm")
+    [problem] = [p for p in checks.problems(tmp_path / "sai.xlsm") if p.level.value == "error"]
+    assert problem.sheet == "Phí, lệ phí" and problem.cell == f"{get_column_letter(column)}3"
+    assert problem.message == "số âm (-2) không hợp lệ"

@@ -257,3 +257,14 @@ def test_the_wheel_carries_macros_so_tao_mau_works_when_installed(tmp_path):
         assert f"xl766/excel/macros/{source}" in names
         shipped = zipfile.ZipFile(wheel).read(f"xl766/excel/macros/{source}")
         assert shipped == (ROOT / "macros" / source).read_bytes()
+
+
+def test_fee_and_digitisation_sheets_read_in_words():
+    from xl766.engine.appendices import COLUMN_LABELS, column_key
+
+    book = load_workbook(TEMPLATES["766-2026"], keep_vba=True)
+    for name in ("Phí, lệ phí", "Số hóa"):
+        headers = [c.value for c in book[name][1] if c.value]
+        assert all(h in COLUMN_LABELS.values() for h in headers), headers  # no machine keys
+        assert all(column_key(h) in COLUMN_LABELS for h in headers)  # and each reads as its key
+    assert book["Phí, lệ phí"]["C1"].value == "Chưa thanh toán: số hồ sơ"

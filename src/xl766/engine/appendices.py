@@ -27,6 +27,33 @@ FEE_INPUTS = ("chua_tt_so_ho_so", "chua_tt_phi", "truc_tiep_so_ho_so", "truc_tie
 FEE_PUBLISHED = ("tong_so_ho_so", "tong_phi", "ty_le_truc_tuyen")
 DIGITISATION_INPUTS = ("tiep_nhan", "co_so_hoa_tphs", "da_giai_quyet", "co_so_hoa_ket_qua")
 DIGITISATION_PUBLISHED = ("chua_so_hoa_tphs", "chua_so_hoa_ket_qua", "ty_le_tphs", "ty_le_ket_qua")
+# What a clerk reads over each column in the template; a header may be the label or the key.
+COLUMN_LABELS = {
+    UNIT_NAME: "Tên đơn vị", UNIT_CODE: "Mã đơn vị",
+    "chua_tt_so_ho_so": "Chưa thanh toán: số hồ sơ",
+    "chua_tt_phi": "Chưa thanh toán: phí, lệ phí (đồng)",
+    "truc_tiep_so_ho_so": "Thanh toán trực tiếp: số hồ sơ",
+    "truc_tiep_phi": "Thanh toán trực tiếp: phí, lệ phí (đồng)",
+    "truc_tuyen_so_tthc": "Thanh toán trực tuyến: số TTHC",
+    "truc_tuyen_so_ho_so": "Thanh toán trực tuyến: số hồ sơ",
+    "truc_tuyen_phi": "Thanh toán trực tuyến: phí, lệ phí (đồng)",
+    "tong_so_tthc": "Tổng số TTHC", "tong_so_ho_so": "Tổng số hồ sơ",
+    "tong_phi": "Tổng phí, lệ phí (đồng)", "ty_le_truc_tuyen": "Tỷ lệ hồ sơ thanh toán trực tuyến",
+    "tiep_nhan": "(1) Số hồ sơ tiếp nhận", "co_so_hoa_tphs": "(2) Số hồ sơ có số hóa thành phần",
+    "ty_le_tphs": "(3) = (2)/(1) Tỷ lệ số hóa thành phần",
+    "chua_so_hoa_tphs": "(5) = (1)-(2) Chưa số hóa thành phần",
+    "da_giai_quyet": "(6) Số hồ sơ đã giải quyết",
+    "co_so_hoa_ket_qua": "(7) Số hồ sơ có số hóa kết quả",
+    "ty_le_ket_qua": "(8) = (7)/(6) Tỷ lệ số hóa kết quả",
+    "chua_so_hoa_ket_qua": "(9) = (6)-(7) Chưa số hóa kết quả",
+}
+_BY_LABEL = {" ".join(label.casefold().split()): key for key, label in COLUMN_LABELS.items()}
+
+
+def column_key(header: str) -> str:
+    """The key of a column headed by its label or by its key."""
+    text = str(header).strip()
+    return _BY_LABEL.get(" ".join(text.casefold().split()), text)
 # A row so named holds the published total, not a unit (Biểu 03 of the sample prints one).
 _TOTAL_NAMES = {"tổng số", "tổng", "tổng cộng", "cộng"}
 
@@ -44,18 +71,20 @@ class Appendix:
 def _read_counts(raw: pd.DataFrame, required: tuple[str, ...], optional: tuple[str, ...]):
     out = Collector(raw.index)
     known = {UNIT_NAME, UNIT_CODE, *required, *optional}
-    headers: dict[str, int] = {}  # name → position of its first column
+    headers: dict[str, int] = {}  # key → position of its first column
+    shown: dict[str, str] = {}  # key → the header as the sheet writes it, for messages
     for position, header in enumerate(raw.columns):
-        name = str(header).strip()
+        text = str(header).strip()
+        name = column_key(text)
         if not name:
             continue
         if name not in known:
             out.table(f"cột '{name}' không thuộc biểu này (các cột: {', '.join(sorted(known))})",
                       name)
         elif name in headers:
-            out.table(f"cột '{name}' xuất hiện nhiều lần", name)
+            out.table(f"cột '{text}' xuất hiện nhiều lần", text)
         else:
-            headers[name] = position
+            headers[name], shown[name] = position, text
     for name in (UNIT_NAME, *required):
         if name not in headers:
             out.table(f"thiếu cột bắt buộc '{name}'", name)
@@ -73,8 +102,9 @@ def _read_counts(raw: pd.DataFrame, required: tuple[str, ...], optional: tuple[s
             cells = cells.map(lambda v: None if isinstance(v, str) and v.startswith("=") else v)
         parsed = parse_numbers(cells, whole=True, dash_is_zero=True)
         counted = not (name.endswith("phi") or name.startswith("ty_le"))
-        check_values(cells, parsed, name, Role.NUMERATOR if counted else None, None, out)
-        out.cells(~is_total & parsed.blank & (name in required), name,
+        check_values(cells, parsed, shown[name], Role.NUMERATOR if counted else None, None,
+                     out)
+        out.cells(~is_total & parsed.blank & (name in required), shown[name],
                   lambda p: "thiếu số liệu (để 0 nếu không phát sinh)")
         values[name] = np.where(parsed.unreadable, np.nan, parsed.values)
     units = pd.DataFrame({UNIT_NAME: names, UNIT_CODE: codes}, index=raw.index)

@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from xl766.adapters.errors import InputError
 from xl766.catalog import CatalogError, load_indicator_set
+from xl766.engine.appendices import column_key
 from xl766.engine.findings import LEVEL_TEXT, Level
 from xl766.report.content import check_input
 from xl766.report.inputs import SETTINGS_SHEET, ReportInput, read_report_input
@@ -48,8 +49,9 @@ def problems(source: ReportInput | Path) -> list[Problem]:
         indicator_set = load_indicator_set(reference)
     except (InputError, CatalogError) as error:
         return [Problem(SETTINGS_SHEET, "B1", Level.ERROR, str(error))]
-    positions = {table.sheet: {str(h).strip().casefold(): p
-                               for p, h in enumerate(table.frame.columns, start=1)}
+    positions = {table.sheet: {name.casefold(): p
+                               for p, h in enumerate(table.frame.columns, start=1)
+                               for name in (str(h).strip(), column_key(h))}
                  for table in (source.scores, source.fees, source.digitisation) if table}
     found = []
     for item in check_input(source, indicator_set).findings:

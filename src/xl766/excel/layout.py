@@ -19,7 +19,7 @@ from xl766.adapters.palette import BELOW_TARGET_FILL, band_fill
 from xl766.adapters.safe_text import set_text
 from xl766.catalog import available_sets, load_indicator_set
 from xl766.catalog.models import BlankMeans, IndicatorSet
-from xl766.engine.appendices import DIGITISATION_INPUTS, FEE_INPUTS
+from xl766.engine.appendices import COLUMN_LABELS, DIGITISATION_INPUTS, FEE_INPUTS
 from xl766.engine.inputs import UNIT_CODE, UNIT_NAME, column_roles
 from xl766.excel import results
 from xl766.excel.udfs import SET_NAME
@@ -148,10 +148,14 @@ def _validate(sheet, column: InputColumn, letter: str) -> None:
     sheet.add_data_validation(rule)
 
 
-def _input_table(sheet, name: str, columns: list[InputColumn], derived: dict[str, str]) -> None:
-    """An Excel Table of UNIT_ROWS rows; ``derived`` columns hold formulas ({r} = row)."""
-    headers = [c.header for c in columns] + list(derived)
-    _header(sheet, headers)
+def _input_table(sheet, name: str, columns: list[InputColumn], derived: dict[str, str],
+                 labels: dict[str, str] | None = None) -> None:
+    """An Excel Table of UNIT_ROWS rows; ``derived`` columns hold formulas ({r} = row). With
+    ``labels``, a header reads as words a clerk knows; the reader takes the label or the key."""
+    headers = [(labels or {}).get(h, h) for h in [c.header for c in columns] + list(derived)]
+    _header(sheet, headers, dict.fromkeys(range(2, len(headers) + 1), 16) if labels else None)
+    if labels:
+        sheet.row_dimensions[1].height = 48  # labels wrap on up to three lines
     for position, column in enumerate(columns, start=1):
         _validate(sheet, column, get_column_letter(position))
         if column.low is not None:
@@ -252,7 +256,7 @@ def _fees(book) -> None:
     derived = {"tong_so_ho_so": f'=IF(COUNT({counts})=0,"",SUM({counts}))',
                "tong_phi": f'=IF(COUNT({fees})=0,"",SUM({fees}))',
                "ty_le_truc_tuyen": f'=IF(N({total}{{r}})=0,"",{count("truc_tuyen")}/{total}{{r}})'}
-    _input_table(sheet, FEES_TABLE, columns, derived)
+    _input_table(sheet, FEES_TABLE, columns, derived, COLUMN_LABELS)
     share = get_column_letter(len(names) + 3)
     sheet.conditional_formatting.add(f"{share}2:{share}{_LAST_ROW}", FormulaRule(
         formula=[f"AND(ISNUMBER(${share}2),${share}2*100<{TARGET_NAME})"],
@@ -272,7 +276,7 @@ def _digitisation(book) -> None:
         derived[f"chua_so_hoa_{suffix}"] = (f'=IF(COUNT({cell[whole]},{cell[part]})<2,"",'
                                             f"{cell[whole]}-{cell[part]})")
         derived[f"ty_le_{suffix}"] = f'=IF(N({cell[whole]})=0,"",{cell[part]}/{cell[whole]})'
-    _input_table(sheet, DIGITISATION_TABLE, columns, derived)
+    _input_table(sheet, DIGITISATION_TABLE, columns, derived, COLUMN_LABELS)
 
 
 def _guide(sheet, indicator_set: IndicatorSet) -> None:
