@@ -128,13 +128,12 @@ def group_results(scores: Scores, weakest: int = 3) -> list[str]:
     """Per group: the average share of the applicable maximum, and the weakest units by it."""
     lines = []
     for group in scores.indicator_set.groups:
-        points = scores.groups[group.code].to_numpy(float)
-        top = scores.group_max[group.code].to_numpy(float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(top > 0, points / top, np.nan)
+        share = scores.group_share(group.code)
         scored = np.flatnonzero(~np.isnan(share))
         if not len(scored):
             continue
+        points = scores.groups[group.code].to_numpy(float)
+        top = scores.group_max[group.code].to_numpy(float)
         average = points[scored].sum() / top[scored].sum()  # from sums, never an average of rates
         below = scored[share[scored] < 1 - 1e-9]
         lowest = below[np.argsort(share[below], kind="stable")][:weakest]

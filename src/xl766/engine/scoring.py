@@ -87,6 +87,13 @@ class Scores:
     def has_errors(self) -> bool:
         return any(f.level is Level.ERROR for f in self.findings)
 
+    def group_share(self, code: str) -> np.ndarray:
+        """Each unit's points on a group as a share of its applicable maximum; NaN where none."""
+        points = self.groups[code].to_numpy(float)
+        top = self.group_max[code].to_numpy(float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(top > 0, points / top, np.nan)
+
     def ranking_order(self) -> pd.Index:
         """Best first; ties and unranked units in Vietnamese name order."""
         return self._ranking_order

@@ -334,9 +334,7 @@ def _charts(book, styles, content: ReportContent) -> None:
     percent_axis = {"min": 0, "max": 1, "num_format": "0%", "num_font": {"name": FONT}}
     for group in content.indicator_set.groups:
         points = scores.groups[group.code].to_numpy(float)
-        top = scores.group_max[group.code].to_numpy(float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(top > 0, points / top, np.nan)
+        share = scores.group_share(group.code)
         scored = np.flatnonzero(~np.isnan(share))
         label = f"{group.name} ({format_number(group.max_points)}đ)"
         if len(scored) <= CHART_UNITS:
