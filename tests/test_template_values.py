@@ -55,12 +55,14 @@ def _compute_results(path: Path, indicator_set_id: str) -> list[list]:
     table = book["Nhập liệu"].tables[layout.SCORES_TABLE]
     cells = [[c.value for c in row] for row in book["Nhập liệu"][table.ref]]
     sheet = book[layout.RESULTS_SHEET]
-    answer = CHISO_BANG(cells, indicator_set_id, _Caller(sheet["A1"].value.ref))
-    for r, row in enumerate(answer, start=1):
+    formula = sheet["A2"].value  # under the sheet's own header row: with fractions, no header
+    assert formula.text == "=CHISO_BANG(NhapLieu[#All],BO_CHI_SO,TRUE,FALSE)"
+    rows = CHISO_BANG(cells, indicator_set_id, True, False, _Caller(formula.ref))
+    for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
             sheet.cell(r, c).value = value
     book.save(path)
-    return answer
+    return [[c.value for c in sheet[1]][:len(rows[0])], *rows]
 
 
 class _Caller:

@@ -122,13 +122,31 @@ def test_table_function_scores_every_row_in_place():
     assert bad[0] == "Xã B" and bad[-1] == "Lỗi: 'x' không phải là số"
 
 
+def _caller(shape):
+    return type("Caller", (), {"shape": shape})()
+
+
 def test_table_function_fills_its_array_formula():
-    padded = CHISO_BANG(TABLE, DIENBIEN, type("Caller", (), {"shape": (6, 13)})())
+    padded = CHISO_BANG(TABLE, DIENBIEN, caller=_caller((6, 13)))
     assert len(padded) == 6 and {len(r) for r in padded} == {13}
     assert padded[5] == [""] * 13 and padded[1][12] == ""
-    short = CHISO_BANG(TABLE, DIENBIEN, type("Caller", (), {"shape": (3, 12)})())
+    short = CHISO_BANG(TABLE, DIENBIEN, caller=_caller((3, 12)))
     assert short[2][0] == ("Lỗi: vùng kết quả thiếu 2 dòng; mở rộng công thức mảng cho đủ số "
                            "đơn vị")
+
+
+def test_table_function_entered_in_one_cell_spills_whole():
+    # Excel 365 without Ctrl+Shift+Enter: one cell calls, the whole answer spills from it
+    whole = CHISO_BANG(TABLE, DIENBIEN, caller=_caller((1, 1)))
+    assert whole == CHISO_BANG(TABLE, DIENBIEN) and len(whole) == len(TABLE)
+
+
+def test_table_function_reads_percent_cells_as_excel_stores_them():
+    typed = [["ten_don_vi", "CKMB.1%", "CKMB.2%"], ["Xã A", 95, 81.52]]
+    stored = [["ten_don_vi", "CKMB.1%", "CKMB.2%"], ["Xã A", 0.95, 0.8152]]  # cells formatted %
+    plain = CHISO_BANG(typed, NATIONAL, tieu_de=False)
+    assert CHISO_BANG(stored, NATIONAL, True, False) == plain and plain[0][0] == "Xã A"
+    assert CHISO_BANG(stored, NATIONAL) != plain  # without the flag 0,95 is 0,95 %
 
 
 def test_table_function_refuses_a_table_of_another_shape():

@@ -90,6 +90,8 @@ def test_vba_project_reads_back_with_olevba_and_passes_pyopenvba_check(rebuilt):
             if line.strip() and not line.startswith("Attribute ")] == [
         line for line in body if line.strip()]
     assert "Private Sub Workbook_Open()" in found["ThisWorkbook"]
+    # registering the help leaves the book as it was: no "Save changes?" on every close
+    assert "ThisWorkbook.Saved = wasSaved" in found["ThisWorkbook"]
     assert "Module1" not in found  # the quickstart's sample macro is gone
 
 
@@ -153,7 +155,10 @@ def test_every_udf_has_a_wrapper_with_its_arguments(rebuilt):
 
 def test_descriptions_are_registered_for_every_udf(rebuilt):
     source = modules(rebuilt[1])[vba.DESCRIPTION_MODULE]
-    registered = set(re.findall(r'Application.MacroOptions Macro:="(\w+)"', source))
+    registered = set(re.findall(r'Application.MacroOptions Macro:=book & "(\w+)"', source))
+    # qualified with this book's name; failures shown, not hidden
+    assert 'book = "\'" & Replace(ThisWorkbook.Name' in source
+    assert "On Error Resume Next" not in source and "Application.StatusBar" in source
     assert registered == {name for name in vars(udfs) if name.startswith("CHISO_")}
     assert "ChrW(272)" in source  # "Đ" of "Điểm", spelled for an ASCII-only module
 
@@ -177,10 +182,17 @@ def test_sheets_names_tables_and_results_formula():
     assert book["Cấu hình"]["A12"].value == "chi_tieu_thanh_toan_truc_tuyen"
     assert book["Cấu hình"]["B12"].value == 25
     assert book["Cấu hình"]["B7"].number_format == "@"  # ky_bao_cao "2026-10" stays text
-    formula = book["Kết quả"]["A1"].value
-    assert formula.text == "=CHISO_BANG(NhapLieu[#All],BO_CHI_SO)"
+    results = book["Kết quả"]
+    formula = results["A2"].value
+    assert formula.text == "=CHISO_BANG(NhapLieu[#All],BO_CHI_SO,TRUE,FALSE)"
     # Đơn vị, 6 groups, Tổng điểm, Xếp loại, Xếp hạng, Ghi chú (766-2026 does not convert)
-    assert formula.ref == f"A1:K{layout.UNIT_ROWS + 1}"
+    assert formula.ref == f"A2:K{layout.UNIT_ROWS + 1}"
+    # the header is text: with macros off the sheet still names its columns and says what to do
+    assert [c.value for c in results[1]][:3] == ["Đơn vị", "CKMB", "TDGQ"]
+    assert layout.MACROS_NEEDED in [c.value for row in results.iter_rows() for c in row]
+    assert book.calculation.fullCalcOnLoad is False  # no Python started at every open
+    choice = next(v for v in book["Cấu hình"].data_validations.dataValidation if v.type == "list")
+    assert choice.showErrorMessage and choice.error  # other text is refused
     # ten_don_vi, ma_don_vi, the 21 indicators of 766-2026 and DVCTT's group points (the portal
     # publishes only those for communes)
     assert book["Nhập liệu"].tables["NhapLieu"].ref == f"A1:X{layout.UNIT_ROWS + 1}"
@@ -193,9 +205,13 @@ def test_input_columns_and_validation_follow_the_catalog():
     assert headers[:4] == ["ten_don_vi", "ma_don_vi", "CKMB.1%", "CKMB.2%"]
     rules = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
     percent = rules[f"C2:C{layout.UNIT_ROWS + 1}"]
-    assert (percent.type, percent.formula1, percent.formula2) == ("decimal", "0", "100")
+    # formatted %, so 95 and 95% both store 0,95, which CHISO_BANG reads as 95 %
+    assert (percent.type, percent.formula1, percent.formula2) == ("decimal", "0", "1")
+    assert sheet["C2"].number_format == "0.00%" and "95%" in percent.error
     counts = {str(v.sqref): v for v in book["Số hóa"].data_validations.dataValidation}
-    assert counts[f"C2:C{layout.UNIT_ROWS + 1}"].type == "whole"
+    count = counts[f"C2:C{layout.UNIT_ROWS + 1}"]
+    assert (count.type, count.operator, count.formula1) == ("whole", "greaterThanOrEqual", "0")
+    assert count.error == "Nhập số nguyên, không âm."  # no "1e+12" for a clerk to read
     assert headers[7:11] == ["DVCTT.1%", "DVCTT.2%", "DVCTT.3%", "DVCTT"]
     group = rules[f"K2:K{layout.UNIT_ROWS + 1}"]
     assert (group.type, group.formula1, group.formula2) == ("decimal", "0", "12")

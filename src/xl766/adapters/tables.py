@@ -7,12 +7,12 @@ import datetime
 import io
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
 
 from xl766.adapters.errors import InputError
+from xl766.engine.numbers import percent_of
 
 FIRST_DATA_ROW = 2  # row 1 holds the column names
 
@@ -163,7 +163,7 @@ def _percent_shown(cell):
     """A percent-formatted number is the percent it shows (81,52% is stored as 0,8152)."""
     value = cell.value
     if type(value) in (int, float) and "%" in (cell.number_format or ""):
-        return float(Decimal(repr(value)) * 100)
+        return percent_of(value)
     return value if type(value) in _PLAIN else _shown(value)
 
 

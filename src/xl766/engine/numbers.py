@@ -172,6 +172,11 @@ def format_numbers(values, digits: int = 0, *, blank: str = "") -> list[str]:
             .replace("\0", ".") for v in rounded.tolist()]
 
 
+def percent_of(fraction: float) -> float:
+    """The percent a %-formatted cell shows (0,8152 → 81,52), without float noise."""
+    return float(Decimal(repr(float(fraction))) * 100)
+
+
 def short_number(value: float) -> str:
     """A number in a message as a Vietnamese reader writes it, no more digits than it has:
     2,5; 1229100; 0,3 (not 0.30000000000000004)."""

@@ -69,6 +69,8 @@ def _lay_out(indicator_set: IndicatorSet, path: Path) -> None:
 
     book = load_workbook(quickstart_template(), keep_vba=True)
     lay_out(book, indicator_set)
+    # Excel recalculates what changes; a full calculation at every open would start Python.
+    book.calculation.fullCalcOnLoad = False
     book.properties.creator = book.properties.lastModifiedBy = "xl766"
     book.properties.created = book.properties.modified = _FIXED_TIME
     book.save(path)

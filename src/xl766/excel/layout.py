@@ -21,6 +21,7 @@ from xl766.catalog import available_sets, load_indicator_set
 from xl766.catalog.models import BlankMeans, IndicatorSet
 from xl766.engine.appendices import COLUMN_LABELS, DIGITISATION_INPUTS, FEE_INPUTS
 from xl766.engine.inputs import UNIT_CODE, UNIT_NAME, column_roles
+from xl766.engine.numbers import short_number
 from xl766.excel import results
 from xl766.excel.udfs import SET_NAME
 from xl766.excel.vba import UDF_MODULE
@@ -38,6 +39,9 @@ _GUIDE_CHARACTERS_PER_LINE = 110
 _BOLD = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="D9D9D9")  # unlike any band
 _STYLE = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+
+MACROS_NEEDED = ("Nếu bảng bên trái hiện #NAME? hoặc trống: bật macro (Enable Content) và cài "
+                 "Python theo hướng dẫn ở C:\\XL766; kết quả tự tính khi nhập liệu.")
 
 SETTING_HELP = {
     "co_quan_chu_quan": "Dòng 1 góc trái của biểu, ví dụ ỦY BAN NHÂN DÂN.",
@@ -72,8 +76,9 @@ class InputColumn:
     header: str
     prompt: str
     low: float | None = None  # None: a text column
-    high: float | None = None
+    high: float | None = None  # None: no upper bound
     whole: bool = False
+    percent: bool = False  # formatted %: 95 and 95% both store 0,95
 
 
 def scores_columns(indicator_set: IndicatorSet) -> list[InputColumn]:
@@ -83,9 +88,9 @@ def scores_columns(indicator_set: IndicatorSet) -> list[InputColumn]:
     for group in indicator_set.groups:
         for indicator in group.indicators:
             if indicator.takes_ratio:
-                columns.append(InputColumn(f"{indicator.code}%", f"{indicator.name}: tỷ lệ % từ "
-                                           f"0 đến 100 (tối đa {indicator.max_points:g} điểm).",
-                                           0, 100))
+                columns.append(InputColumn(f"{indicator.code}%", f"{indicator.name}: tỷ lệ, gõ 95 "
+                                           f"hoặc 95% (tối đa {indicator.max_points:g} điểm).",
+                                           0, 1, percent=True))
             else:
                 columns.append(InputColumn(indicator.code, f"{indicator.name}: điểm từ 0 đến "
                                            f"{indicator.max_points:g}.", 0, indicator.max_points))
@@ -134,13 +139,20 @@ def _printable(sheet) -> None:
 
 
 def _validate(sheet, column: InputColumn, letter: str) -> None:
+    kind = "whole" if column.whole else "decimal"
     if column.low is None:
         rule = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="255")
+    elif column.high is None:
+        rule = DataValidation(type=kind, operator="greaterThanOrEqual",
+                              formula1=f"{column.low:g}")
+        rule.error = "Nhập số nguyên, không âm." if column.whole else "Nhập số không âm."
     else:
-        rule = DataValidation(type="whole" if column.whole else "decimal", operator="between",
-                              formula1=f"{column.low:g}", formula2=f"{column.high:g}")
-        rule.error = (f"Nhập số từ {column.low:g} đến {column.high:g}"
+        rule = DataValidation(type=kind, operator="between", formula1=f"{column.low:g}",
+                              formula2=f"{column.high:g}")
+        rule.error = ("Nhập tỷ lệ từ 0% đến 100%: gõ 95 hoặc 95%." if column.percent else
+                      f"Nhập số từ {short_number(column.low)} đến {short_number(column.high)}"
                       + (", số nguyên." if column.whole else "."))
+    if column.low is not None:
         rule.errorTitle, rule.showErrorMessage = "Số liệu không hợp lệ", True
     rule.promptTitle, rule.prompt, rule.showInputMessage = column.header[:32], column.prompt[
         :255], True
@@ -159,8 +171,9 @@ def _input_table(sheet, name: str, columns: list[InputColumn], derived: dict[str
     for position, column in enumerate(columns, start=1):
         _validate(sheet, column, get_column_letter(position))
         if column.low is not None:
+            number_format = "0.00%" if column.percent else "0" if column.whole else "0.00"
             for row in range(2, _LAST_ROW + 1):
-                sheet.cell(row, position).number_format = "0" if column.whole else "0.00"
+                sheet.cell(row, position).number_format = number_format
     for offset, formula in enumerate(derived.values(), start=len(columns) + 1):
         for row in range(2, _LAST_ROW + 1):
             cell = sheet.cell(row, offset, formula.format(r=row))
@@ -191,7 +204,8 @@ def _settings(book, indicator_set: IndicatorSet) -> None:
             book.defined_names[name] = DefinedName(name, attr_text=f"'{SETTINGS_SHEET}'!$B${row}")
         if key == "bo_chi_so":
             choices = ",".join(compatible_sets(indicator_set))
-            choice = DataValidation(type="list", formula1=f'"{choices}"')
+            choice = DataValidation(type="list", formula1=f'"{choices}"', showErrorMessage=True,
+                                    errorTitle="Bộ chỉ số", error="Chọn một bộ trong danh sách.")
             choice.add(f"B{row}")
             sheet.add_data_validation(choice)
 
@@ -199,10 +213,12 @@ def _settings(book, indicator_set: IndicatorSet) -> None:
 def _results(book, indicator_set: IndicatorSet) -> None:
     sheet = book.create_sheet(RESULTS_SHEET)
     columns = results.result_columns(indicator_set)
-    _header(sheet, [None] * len(columns), {len(columns): 60})  # the UDF writes the header
+    # The header is plain text and the formula fills the rows below it: with macros off or
+    # Python missing, the sheet still says what it is and what to do.
+    _header(sheet, columns, {len(columns): 60})
     last = get_column_letter(len(columns))
-    sheet["A1"] = ArrayFormula(f"A1:{last}{_LAST_ROW}",
-                               f"=CHISO_BANG({SCORES_TABLE}[#All],{SET_NAME})")
+    sheet["A2"] = ArrayFormula(f"A2:{last}{_LAST_ROW}",
+                               f"=CHISO_BANG({SCORES_TABLE}[#All],{SET_NAME},TRUE,FALSE)")
     band = _letter(columns, results.BAND)
     scored = [results.TOTAL, results.CONVERTED] if results.converts(indicator_set) else [
         results.TOTAL]
@@ -221,6 +237,9 @@ def _results(book, indicator_set: IndicatorSet) -> None:
             sheet.conditional_formatting.add(f"{letter}2:{letter}{_LAST_ROW}", FormulaRule(
                 formula=[f'${band}2="{label}"'], fill=fill))
     _band_counts(sheet, indicator_set, len(columns) + 2, band)
+    note = sheet.cell(len(indicator_set.classification.bands) + 4, len(columns) + 2)
+    set_text(note, MACROS_NEEDED)
+    note.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _band_counts(sheet, indicator_set: IndicatorSet, column: int, band: str) -> None:
@@ -246,7 +265,7 @@ def _fees(book) -> None:
     sheet = book.create_sheet(FEES_SHEET)
     columns = [InputColumn(UNIT_NAME, "Tên đơn vị."), InputColumn(UNIT_CODE, "Mã đơn vị.")] + [
         InputColumn(name, "Số nguyên, không âm (số hồ sơ, số thủ tục hoặc số tiền, đồng).",
-                    0, 10**12, whole=True) for name in FEE_INPUTS]
+                    0, None, whole=True) for name in FEE_INPUTS]
     names = [c.header for c in columns]
     count, fee = (lambda prefix: f"{_letter(names, prefix + '_so_ho_so')}{{r}}",
                   lambda prefix: f"{_letter(names, prefix + '_phi')}{{r}}")
@@ -266,7 +285,7 @@ def _fees(book) -> None:
 def _digitisation(book) -> None:
     sheet = book.create_sheet(DIGITISATION_SHEET)
     columns = [InputColumn(UNIT_NAME, "Tên đơn vị."), InputColumn(UNIT_CODE, "Mã đơn vị.")] + [
-        InputColumn(name, "Số hồ sơ: số nguyên, không âm.", 0, 10**9, whole=True)
+        InputColumn(name, "Số hồ sơ: số nguyên, không âm.", 0, None, whole=True)
         for name in DIGITISATION_INPUTS]
     names = [c.header for c in columns]
     cell = {name: f"{_letter(names, name)}{{r}}" for name in DIGITISATION_INPUTS}
@@ -293,8 +312,8 @@ def _guide(sheet, indicator_set: IndicatorSet) -> None:
         (f"Bảng chấm điểm {indicator_set.name} ({indicator_set.id})", True),
         ("1. Trang Cấu hình: ghi tên cơ quan, kỳ báo cáo (2026-10, 2026-Q3), người lập biểu; "
          "chọn bộ chỉ số trong danh sách.", False),
-        ("2. Trang Nhập liệu: mỗi đơn vị một dòng. Cột có dấu % là tỷ lệ phần trăm từ 0 đến 100 "
-         "(ví dụ 95,5); cột chỉ có mã là điểm, từ 0 đến điểm tối đa. " + blank, False),
+        ("2. Trang Nhập liệu: mỗi đơn vị một dòng. Cột có dấu % là tỷ lệ, ô định dạng %: gõ 95 "
+         "hoặc 95% đều là 95%; cột chỉ có mã là điểm, từ 0 đến điểm tối đa. " + blank, False),
         ("3. Trang Kết quả tự tính bằng Python: điểm nhóm, tổng điểm, xếp loại, xếp hạng, tô màu "
          "theo xếp loại. Cột Ghi chú nêu lỗi của từng dòng.", False),
         ("4. Trang Phí, lệ phí và Số hóa: số liệu Biểu số 02 và 03 (số nguyên). Cột tổng và tỷ lệ "

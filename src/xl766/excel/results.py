@@ -8,6 +8,7 @@ from xl766.adapters.tables import FIRST_DATA_ROW, without_blank_rows
 from xl766.catalog.models import ConversionMethod, IndicatorSet
 from xl766.engine.findings import LEVEL_TEXT, Level
 from xl766.engine.inputs import HEADER_ROW
+from xl766.engine.numbers import percent_of
 from xl766.engine.scoring import score_table
 
 UNIT, TOTAL, APPLICABLE_MAX, CONVERTED, BAND, RANK, NOTES = (
@@ -42,12 +43,20 @@ class TableError(Exception):
     """The table's shape is wrong (a column the set does not know...): nothing is scored."""
 
 
-def result_table(cells: list[list], indicator_set: IndicatorSet) -> list[list]:
-    """Header plus one row per input row (blank rows stay blank, so rows line up)."""
+def result_table(cells: list[list], indicator_set: IndicatorSet, *, fractions: bool = False,
+                 with_header: bool = True) -> list[list]:
+    """Header plus one row per input row (blank rows stay blank, so rows line up).
+
+    ``fractions``: the percent columns hold what a %-formatted cell stores (95% as 0,95).
+    """
     if not cells or not any(cells[0]):
         raise TableError("bảng Nhập liệu trống hoặc thiếu dòng tiêu đề")
     header = pd.Index([("" if h is None else str(h)) for h in cells[0]], dtype=object)
     body = pd.DataFrame(cells[1:], columns=header, dtype=object)
+    if fractions:
+        for position in [i for i, h in enumerate(header) if h.strip().endswith("%")]:
+            body.iloc[:, position] = body.iloc[:, position].map(
+                lambda v: percent_of(v) if type(v) in (int, float) else v)
     body.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(body))
     scores = score_table(without_blank_rows(body), indicator_set)
     table_errors = [f.message for f in scores.findings
@@ -63,4 +72,4 @@ def result_table(cells: list[list], indicator_set: IndicatorSet) -> list[list]:
     # Blank input rows stay blank, so each result row faces its input row.
     frame = frame.reindex(index=body.index, columns=columns).astype(object)
     values = frame.where(frame.notna(), "").to_numpy(dtype=object)
-    return [columns, *values.tolist()]
+    return [columns, *values.tolist()] if with_header else values.tolist()

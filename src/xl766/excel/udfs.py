@@ -261,10 +261,13 @@ def CHISO_TYLE(tu, mau):
 @xw.func(category=CATEGORY)
 @xw.arg("bang", ndim=2, doc="Cả bảng Nhập liệu, có dòng tiêu đề (ví dụ NhapLieu[#All]).")
 @xw.arg("bo_chi_so", doc="Mã bộ chỉ số (không bắt buộc; mặc định lấy ở trang Cấu hình).")
-def CHISO_BANG(bang, bo_chi_so=None, caller=None):
+@xw.arg("phan_so", doc="TRUE khi các cột tỷ lệ định dạng % (95% lưu là 0,95); mặc định FALSE.")
+@xw.arg("tieu_de", doc="FALSE để bỏ dòng tiêu đề của kết quả; mặc định TRUE.")
+def CHISO_BANG(bang, bo_chi_so=None, phan_so=False, tieu_de=True, caller=None):
     """Chấm cả bảng trong một lần gọi: điểm nhóm, tổng, quy đổi, xếp loại, xếp hạng."""
     try:
-        table = result_table(bang, _indicator_set(bo_chi_so, caller))
+        table = result_table(bang, _indicator_set(bo_chi_so, caller), fractions=phan_so is True,
+                             with_header=tieu_de is not False)
     except (ArgumentError, TableError) as error:
         table = [[f"Lỗi: {error}"]]
     return _fit(table, getattr(caller, "shape", None))
@@ -273,7 +276,7 @@ def CHISO_BANG(bang, bo_chi_so=None, caller=None):
 def _fit(table: list[list], shape: tuple[int, int] | None) -> list[list]:
     """Pad with empty text to the array formula's size (a legacy array shows #N/A in cells the
     answer does not reach); when the formula is too small, say so in its last row."""
-    if shape is None:
+    if shape is None or shape == (1, 1):  # entered in one cell: Excel 365 spills the answer
         return table
     rows, columns = shape
     if len(table) > rows:

@@ -126,16 +126,28 @@ def description_module() -> str:
              f"' Generated from {UDF_MODULE} by `xl766 tao-mau`: do not edit.",
              "Option Explicit", "",
              f"Public Sub {DESCRIPTION_SUB}()",
-             "    Dim description As String",
+             "    Dim description As String, failed As String, book As String",
              "    Dim " + ", ".join(f"help{p} As String" for p in range(most)),
-             "    On Error Resume Next  ' a protected or shared workbook keeps Excel's defaults"]
+             "    book = \"'\" & Replace(ThisWorkbook.Name, \"'\", \"''\") & \"'!\"  ' this book's"
+             " functions, not another open copy's",
+             "    On Error GoTo Refused"]
     for function, arguments in functions:
         lines += [f"    {x}" for x in assign_text("description", function["ret"]["doc"][:255])]
         for position, argument in enumerate(arguments):
             lines += [f"    {x}" for x in assign_text(f"help{position}", argument["doc"][:255])]
         helps = ", ".join(f"help{p}" for p in range(len(arguments)))
-        lines.append(f'    Application.MacroOptions Macro:="{function["name"]}", '
+        lines.append(f'    Application.MacroOptions Macro:=book & "{function["name"]}", '
                      f'Description:=description, Category:="{function["category"]}", '
                      f"ArgumentDescriptions:=Array({helps})")
-    lines += ["End Sub", ""]
+    lines += ["    If Len(failed) > 0 Then",
+              *[f"        {x}" for x in assign_text(
+                  "description", "xl766: chưa đăng ký được hướng dẫn hàm (sổ đang khóa hoặc "
+                                 "dùng chung?): ")],
+              "        Application.StatusBar = description & failed",
+              "    End If",
+              "    Exit Sub",
+              "Refused:  ' a protected or shared workbook: say so, then go on with the next",
+              '    failed = failed & Err.Description & "; "',
+              "    Resume Next",
+              "End Sub", ""]
     return "\n".join(lines)
