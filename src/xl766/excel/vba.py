@@ -128,8 +128,14 @@ def description_module() -> str:
              f"Public Sub {DESCRIPTION_SUB}()",
              "    Dim description As String, failed As String, book As String",
              "    Dim " + ", ".join(f"help{p} As String" for p in range(most)),
+             "    Dim session As Object",
              "    book = \"'\" & Replace(ThisWorkbook.Name, \"'\", \"''\") & \"'!\"  ' this book's"
              " functions, not another open copy's",
+             "    ' Once per Excel session and book: the flag lives in Excel's own environment.",
+             "    On Error GoTo NoSession",
+             "    Set session = CreateObject(\"WScript.Shell\").Environment(\"PROCESS\")",
+             "    If session(\"XL766_MO_TA \" & ThisWorkbook.Name) = \"1\" Then Exit Sub",
+             "Register:",
              "    On Error GoTo Refused"]
     for function, arguments in functions:
         lines += [f"    {x}" for x in assign_text("description", function["ret"]["doc"][:255])]
@@ -139,13 +145,19 @@ def description_module() -> str:
         lines.append(f'    Application.MacroOptions Macro:=book & "{function["name"]}", '
                      f'Description:=description, Category:="{function["category"]}", '
                      f"ArgumentDescriptions:=Array({helps})")
-    lines += ["    If Len(failed) > 0 Then",
+    lines += ["    If Len(failed) = 0 And Not session Is Nothing Then",
+              "        session(\"XL766_MO_TA \" & ThisWorkbook.Name) = \"1\"",
+              "    End If",
+              "    If Len(failed) > 0 Then",
               *[f"        {x}" for x in assign_text(
                   "description", "xl766: chưa đăng ký được hướng dẫn hàm (sổ đang khóa hoặc "
                                  "dùng chung?): ")],
               "        Application.StatusBar = description & failed",
               "    End If",
               "    Exit Sub",
+              "NoSession:  ' no WScript on a locked-down PC: register at every open instead",
+              "    Set session = Nothing",
+              "    Resume Register",
               "Refused:  ' a protected or shared workbook: say so, then go on with the next",
               '    failed = failed & Err.Description & "; "',
               "    Resume Next",
