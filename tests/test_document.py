@@ -135,3 +135,13 @@ def test_libreoffice_renders_two_pages(draft, tmp_path):
                           check=True).stdout
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text  # one line at 12 pt
     assert "07 đơn vị xếp loại xuất sắc, 08 đơn vị xếp loại tốt" in " ".join(text.split())
+
+
+def test_portal_data_adds_the_reconciliation(tmp_path):
+    out = tmp_path / "pt.docx"
+    assert main(["tao-bao-cao", str(EXAMPLES / "phu-tho-2026-q3.xlsx"), "-o",
+                 str(tmp_path / "pt.xlsx"), "--van-ban", str(out)]) == 0
+    texts = _texts(Document(out))
+    assert any(t.startswith("Tính lại 3.254 điểm chỉ số và điểm nhóm do Cổng DVCQG công bố cho "
+                            "163 đơn vị: tất cả khớp") for t in texts)
+    assert texts[texts.index("BÁO CÁO") + 1].endswith("quý III năm 2026")

@@ -158,8 +158,7 @@ def sections(content: ReportContent) -> list[tuple[str, str]]:
         parts += [("text", narrative.digitisation(content.digitisation)),
                   ("attached", ATTACHED.format("03"))]
     if not scores.published.empty:
-        parts += [("text", "Đối chiếu với Cổng Dịch vụ công quốc gia: "
-                   + reconciliation_sentence(scores.reconciliation()))]
+        parts += [("text", reconciliation_sentence(scores.reconciliation()))]
     parts += [("heading", "2. Đánh giá chung"), ("heading", "2.1. Kết quả đạt được"),
               ("placeholder", PLACEHOLDER.format("nhận xét những kết quả đạt được")),
               ("heading", "2.2. Tồn tại, hạn chế"),
