@@ -92,7 +92,8 @@ def _report_findings(findings, sheet: str, *, levels) -> None:
         if finding.level is not Level.NOTE or len(rows) <= 3:
             lines.append(finding.describe(sheet))
         elif finding.row == rows[0]:
-            shown = ", ".join(map(str, rows[:_ROWS_NAMED])) + (", …" if len(rows) > 8 else "")
+            shown = ", ".join(map(str, rows[:_ROWS_NAMED])) + (
+                ", …" if len(rows) > _ROWS_NAMED else "")
             lines.append(f"[{LEVEL_TEXT[Level.NOTE]}] trang '{sheet}', {len(rows)} dòng "
                          f"({shown}), cột '{finding.column}': {finding.message}")
     if lines:
@@ -232,11 +233,9 @@ def cmd_nhap_cong(args) -> int:
         files.write_atomically(target, lambda tmp: output.write_xlsx(
             table, tmp, settings, output.source_rows(capture)))
     checked = scores.reconciliation()
-    differing = int((checked["difference"].abs() > 0.005 + 1e-9).sum())
-    unmatched = int(checked["computed"].isna().sum())
     print(f"Đã ghi {len(table)} đơn vị, kỳ {capture.period}, vào '{target}'. Đối chiếu: "
-          f"{format_number(len(checked))} điểm Cổng công bố, {differing} điểm chênh quá 0,005, "
-          f"{unmatched} điểm chưa tính lại được.")
+          f"{format_number(len(checked))} điểm Cổng công bố, {int(checked['differs'].sum())} "
+          f"điểm chênh quá 0,005, {int(checked['unmatched'].sum())} điểm chưa tính lại được.")
     return 0
 
 
@@ -318,7 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--van-ban", metavar="OUT.docx",
                         help="ghi thêm dự thảo báo cáo Word theo Nghị định 30/2020/NĐ-CP")
     report.add_argument("--bo-chi-so", metavar="ID", help="mặc định: theo trang Cấu hình")
-    report.add_argument("--ky", metavar="YYYY-MM", help="kỳ báo cáo; mặc định: theo Cấu hình")
+    report.add_argument("--ky", metavar="KỲ", help="kỳ báo cáo YYYY-MM, YYYY-Qn hoặc YYYY; "
+                        "mặc định: theo Cấu hình")
     report.add_argument("--ky-truoc", metavar="PREV_INPUT", help="số liệu kỳ trước để so sánh")
     report.add_argument("--co-quan", metavar='"UBND huyện …"', help="cơ quan ban hành báo cáo")
     report.add_argument("--cau-hinh", metavar="CAU_HINH.toml",

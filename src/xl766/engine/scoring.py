@@ -69,19 +69,23 @@ class Scores:
     published: pd.DataFrame
 
     def reconciliation(self) -> pd.DataFrame:
-        """One row per published cell: unit, code, published, computed, difference."""
-        rows = []
+        """One row per published cell: unit, code, published, computed, difference, and whether
+        it differs beyond the rounding (``differs``) or could not be recomputed (``unmatched``)."""
+        parts = []
         for code in self.published.columns:
-            ours = self.indicators[code] if code in self.indicators else self.groups[code]
-            given = self.published[code].notna()
-            for label in self.published.index[given.to_numpy()]:
-                theirs, mine = self.published.at[label, code], ours.at[label]
-                rows.append({"row": label, "unit": self.units.at[label, "unit"],
-                             "code": self.units.at[label, "code"], "indicator": code,
-                             "published": theirs, "computed": mine,
-                             "difference": mine - theirs})
-        return pd.DataFrame(rows, columns=["row", "unit", "code", "indicator", "published",
-                                           "computed", "difference"])
+            ours = (self.indicators if code in self.indicators else self.groups)[code]
+            given = self.published[code].notna().to_numpy()
+            parts.append(pd.DataFrame({
+                "row": self.published.index[given], "unit": self.units["unit"].to_numpy()[given],
+                "code": self.units["code"].to_numpy()[given], "indicator": code,
+                "published": self.published[code].to_numpy(float)[given],
+                "computed": ours.to_numpy(float)[given]}))
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+            columns=["row", "unit", "code", "indicator", "published", "computed"])
+        frame["difference"] = frame["computed"] - frame["published"]
+        frame["differs"] = frame["difference"].abs() > RECONCILE_TOLERANCE + _FLOAT_SLACK
+        frame["unmatched"] = frame["computed"].isna()
+        return frame
 
     @property
     def has_errors(self) -> bool:

@@ -129,10 +129,8 @@ def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportS
 
 def reconciliation_sentence(checked: pd.DataFrame) -> str:
     from xl766.engine.numbers import format_number
-    from xl766.engine.scoring import RECONCILE_TOLERANCE
 
-    differs = int((checked["difference"].abs() > RECONCILE_TOLERANCE + 1e-9).sum())
-    unmatched = int(checked["computed"].isna().sum())
+    differs, unmatched = int(checked["differs"].sum()), int(checked["unmatched"].sum())
     units = checked["row"].nunique()
     text = (f"Tính lại {format_number(len(checked))} điểm chỉ số và điểm nhóm do Cổng DVCQG công "
             f"bố cho {format_number(units)} đơn vị: ")

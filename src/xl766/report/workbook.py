@@ -14,7 +14,6 @@ from xl766.adapters.palette import BELOW_TARGET_FILL, band_fill
 from xl766.catalog.models import ConversionMethod
 from xl766.engine.inputs import UNIT_NAME
 from xl766.engine.numbers import format_number
-from xl766.engine.scoring import RECONCILE_TOLERANCE
 from xl766.report.content import HEADING, ReportContent, reconciliation_sentence
 from xl766.report.layout import Head, Leaf, depth, header_cells, leaves
 
@@ -417,8 +416,7 @@ def _reconciliation(book, styles, content: ReportContent) -> None:
     head = styles(bold=True, border=1, align="center", valign="vcenter", text_wrap=True)
     for col, width in enumerate((6, 40, 12, 12, 14, 14, 14)):
         sheet.set_column(col, col, width)
-    differs = checked["difference"].abs() > RECONCILE_TOLERANCE + 1e-9
-    unmatched = checked["computed"].isna()
+    differs, unmatched = checked["differs"], checked["unmatched"]
     sheet.merge_range(0, 0, 0, 6, "ĐỐI CHIẾU ĐIỂM TÍNH LẠI VỚI ĐIỂM CỔNG DVCQG CÔNG BỐ",
                       styles(bold=True, align="center"))
     sheet.merge_range(1, 0, 1, 6, "", styles(italic=True, align="center", text_wrap=True))
