@@ -20,6 +20,7 @@ from xl766.portal.mapping import load_mapping
 from xl766.portal.table import portal_table
 
 PHU_THO = EXAMPLES / "cong" / "phu-tho-2026-q3"
+ROOT_SETS = Path(__file__).parent.parent / "src" / "xl766" / "catalog" / "sets"
 GIA_LAI = EXAMPLES / "cong" / "gia-lai-2026-02" / "service-results.json"
 GROUP_OF_ENDPOINT = {e.name: e.group for e in load_mapping().endpoints}
 
@@ -343,3 +344,24 @@ def test_a_note_on_many_rows_is_shown_once(capsys):
                        "--bo-chi-so", "766-2026")
     lines = [line for line in err.splitlines() if "MDHL.1/mau" in line]
     assert code == 0 and len(lines) == 1 and "131 dòng (2, 3, 4, 7, 8, 9, 10, 11, …)" in lines[0]
+
+
+def test_report_lists_each_difference_when_the_rule_is_missing(tmp_path, capsys):
+    import re
+
+    from openpyxl import load_workbook
+
+    text = (ROOT_SETS / "766-2026.toml").read_text(encoding="utf-8")
+    plain = re.sub(r"\n\[rounding\]\n[^\[]*", "\n", text, count=1).replace(
+        'id = "766-2026"', 'id = "khong-lam-tron"')
+    (tmp_path / "plain.toml").write_text(plain, encoding="utf-8")
+    out = tmp_path / "bc.xlsx"
+    assert run(capsys, "tao-bao-cao", str(EXAMPLES / "phu-tho-2026-q3.xlsx"), "-o", str(out),
+               "--bo-chi-so", str(tmp_path / "plain.toml"))[0] == 0
+    rows = list(load_workbook(out)["Đối chiếu với Cổng"].iter_rows(values_only=True))
+    assert "116 điểm chênh quá 0,005" in rows[1][0]
+    header = rows.index(("Dòng", "Đơn vị", "Mã đơn vị", "Chỉ số / nhóm", "Điểm Cổng",
+                         "Điểm tính lại", "Chênh lệch"))
+    detail = [r for r in rows[header + 1:] if r[0] is not None]
+    assert len(detail) == 116 and all(abs(r[6]) > 0.005 for r in detail)
+    assert detail[0][:5] == (6, "UBND Phường Việt Trì", "H44.100", "TTTT", 6.68)

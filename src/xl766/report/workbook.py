@@ -429,40 +429,28 @@ def _reconciliation(book, styles, content: ReportContent) -> None:
                                  "Số điểm chênh > 0,005", "Chưa tính lại được",
                                  "Chênh lớn nhất")):
         sheet.write_string(3, col, label, head)
-    codes = list(dict.fromkeys(checked["indicator"]))
-    for row, code in enumerate(codes, start=4):
-        mine = (checked["indicator"] == code).to_numpy()
-        largest = checked["difference"].abs()[mine].max()
-        values = (row - 3, names.get(code, code), code, int(mine.sum()),
-                  int((differs & mine).sum()), int((unmatched & mine).sum()), largest)
-        for col, value in enumerate(values):
-            fmt = styles.cell("0.00" if col == 6 else "0" if col != 1 and col != 2 else None)
-            if isinstance(value, str):
-                sheet.write_string(row, col, value, fmt)
-            elif value != value:
-                sheet.write_blank(row, col, None, fmt)
-            else:
-                sheet.write_number(row, col, float(value), fmt)
-    row = 5 + len(codes)
+    per_code = checked.assign(size=1, largest=checked["difference"].abs()).groupby(
+        "indicator", sort=False).agg(size=("size", "sum"), differs=("differs", "sum"),
+                                     unmatched=("unmatched", "sum"), largest=("largest", "max"))
+    summary = ((range(1, len(per_code) + 1), "0"),
+               ([names.get(code, code) for code in per_code.index], None),
+               (per_code.index, None), (per_code["size"], "0"), (per_code["differs"], "0"),
+               (per_code["unmatched"], "0"), (per_code["largest"], "0.00"))
+    for col, (values, fmt) in enumerate(summary):
+        _write_column(sheet, 4, col, _plain(list(values)), styles.cell(fmt))
+    row = 5 + len(per_code)
     sheet.write_string(row, 0, "Các điểm chênh lệch", styles(bold=True))
     detail = checked[differs | unmatched]
     if detail.empty:
         sheet.write_string(row + 1, 0, "Không có điểm nào chênh quá 0,005.")
-    for col, label in enumerate(("Dòng", "Đơn vị", "Mã đơn vị", "Chỉ số / nhóm", "Điểm Cổng",
-                                 "Điểm tính lại", "Chênh lệch")):
-        if not detail.empty:
+    else:
+        for col, label in enumerate(("Dòng", "Đơn vị", "Mã đơn vị", "Chỉ số / nhóm",
+                                     "Điểm Cổng", "Điểm tính lại", "Chênh lệch")):
             sheet.write_string(row + 1, col, label, head)
-    for offset, item in enumerate(detail.itertuples(index=False), start=row + 2):
-        cells = (item.row, item.unit or "", item.code or "", item.indicator, item.published,
-                 item.computed, item.difference)
-        for col, value in enumerate(cells):
-            if isinstance(value, str):
-                sheet.write_string(offset, col, value, styles.cell())
-            elif value != value:
-                sheet.write_blank(offset, col, None, styles.cell())
-            else:
-                sheet.write_number(offset, col, float(value), styles.cell("0" if col == 0
-                                                                          else "0.00"))
+    for col, (key, fmt) in enumerate((("row", "0"), ("unit", None), ("code", None),
+                                      ("indicator", None), ("published", "0.00"),
+                                      ("computed", "0.00"), ("difference", "0.00"))):
+        _write_column(sheet, row + 2, col, _plain(detail[key]), styles.cell(fmt))
     sheet.set_paper(9)
     sheet.fit_to_pages(1, 0)
     sheet.repeat_rows(3)
