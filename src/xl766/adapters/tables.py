@@ -115,14 +115,10 @@ def _read_csv_rows(path: Path, text: str, delimiter: str) -> pd.DataFrame:
                          + (f" và {len(overflowing) - 20} dòng khác" if len(overflowing) > 20
                             else "")
                          + ". Một ô có dấu phân cách (',' hoặc ';') phải nằm trong ngoặc kép.")
-    kept, numbers = [], []
-    for number, row in enumerate(body, start=FIRST_DATA_ROW):
-        if "".join(row).strip():  # a row of blanks and spaces is no row
-            numbers.append(number)
-            kept.append((row + [""] * width)[:width])
-    cells = pd.DataFrame(kept, columns=pd.Index(header, dtype=object),
-                         index=pd.Index(numbers, dtype="int64"), dtype=object)
-    return cells.replace("", None)
+    cells = pd.DataFrame([(row + [""] * width)[:width] for row in body],
+                         columns=pd.Index(header, dtype=object), dtype=object)
+    cells.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(cells))
+    return without_blank_rows(cells.replace("", None))
 
 
 def read_workbook(path: Path, sheets: list[str] | None = None
