@@ -1,6 +1,7 @@
 """Hand-computed cases for every rule, zero-denominator policy, band edge, tie and missing input."""
 
 import math
+from decimal import Decimal
 
 import pytest
 
@@ -187,8 +188,14 @@ def test_ties_survive_float_noise(set_2026):
 
 def test_nd61_bands(tmp_path):
     nd61 = load_indicator_set("nd61-2018")
-    rows = [{"ten_don_vi": f"Đơn vị {t}", **{f"CS.{k}": t / 9 for k in range(1, 10)}}
-            for t in (15, 14.99, 12, 9, 6, 5.9)]
+    def typed(total: str) -> dict:
+        """Nine two-decimal points summing exactly to ``total`` (binary floats would not)."""
+        part = (Decimal(total) / 9).quantize(Decimal("0.01"))
+        points = [part] * 8 + [Decimal(total) - 8 * part]
+        return {f"CS.{k}": float(p) for k, p in enumerate(points, start=1)}
+
+    rows = [{"ten_don_vi": f"Đơn vị {t}", **typed(t)}
+            for t in ("15", "14.99", "12", "9", "6", "5.9")]
     scores = score_table(raw_table(rows), nd61)
     assert scores.summary["band"].tolist() == ["Xuất sắc", "Tốt", "Tốt", "Khá", "Trung bình",
                                                "Yếu"]
@@ -219,13 +226,56 @@ def test_shhs3_none_arising_is_full_marks(set_2026):
 
 
 def test_ties_survive_float_noise_in_a_sum(dienbien):
-    # Điện Biên keeps full precision: 0,1 + 0,2 = 0,30000000000000004 against 0,3
+    # In binary 0,1 + 0,2 = 0,30000000000000004: the sum is kept exact, so it equals 0,3
     blank = {i.code: 0 for i in dienbien.indicators}
     a = blank | {"ten_don_vi": "A", "TDGQ.1": 0.1, "SHHS.1": 0.2}
     b = blank | {"ten_don_vi": "B", "TDGQ.1": 0.3}
     scores = score_table(raw_table([a, b]), dienbien)
-    assert scores.summary["total"].iloc[0] != scores.summary["total"].iloc[1]  # the noise is real
+    assert scores.summary["total"].tolist() == [0.3, 0.3]
     assert scores.summary["rank"].tolist() == [1, 1]
+
+
+def test_a_total_of_exactly_90_is_excellent(set_2026):
+    # 17,95 + 17,27 + 9,68 + 8,87 + 14,49 + 21,74 is 89,99999999999999 in binary floats
+    groups = {"CKMB": 17.95, "TDGQ": 17.27, "DVCTT": 9.68, "TTTT": 8.87, "MDHL": 14.49,
+              "SHHS": 21.74}
+    assert sum(groups.values()) < 90  # the trap is real
+    row = {"ten_don_vi": "Xã A"} | groups
+    scores = score_table(raw_table([row]), set_2026)
+    assert scores.summary["total"].iloc[0] == 90
+    assert scores.summary["band"].iloc[0] == "Xuất sắc"
+    assert not [f for f in scores.findings if "chưa đạt" in f.message]
+
+
+def test_exactly_90_under_dien_bien_conversion(dienbien):
+    codes = [i.code for i in dienbien.indicators]
+    whole = [4.62, 1.72, 3.95, 29.98, 9.81, 9.94, 5.0, 9.99, 4.99, 5.0, 5.0]  # 90 of 100
+    assert sum(whole) / 100 * 100 < 90  # the binary trap
+    # 85,5 of an applicable 95 (SHHS.1 not applicable) converts to exactly 90
+    part = [4.46, 0.6, 5.66, 29.97, 10.0, 9.82, None, 10.0, 5.0, 5.0, 4.99]
+    assert sum(v for v in part if v) / 95 * 100 < 90
+    rows = [{"ten_don_vi": name} | dict(zip(codes, values, strict=True))
+            for name, values in (("Xã A", whole), ("Xã B", part))]
+    scores = score_table(raw_table(rows), dienbien)
+    assert scores.summary["applicable_max"].tolist() == [100, 95]
+    assert scores.summary["converted"].tolist() == [90, 90]
+    assert scores.summary["band"].tolist() == ["Xuất sắc", "Xuất sắc"]
+    assert scores.summary["rank"].tolist() == [1, 1]
+
+
+def test_rounding_just_below_a_half_rounds_down(set_2026):
+    # 20 × 904212 / 1004401 = 18,0049995… → 18,00 (snapping to 6 decimals gave 18,01)
+    row = full_marks(set_2026, **{"TDGQ.1": None, "TDGQ.1__tu": 904212, "TDGQ.1__mau": 1004401})
+    scores = score_table(raw_table([row]), set_2026)
+    assert scores.indicators["TDGQ.1"].iloc[0] == 18.00
+    # the same with a percent typed to 9 decimals: 90,024999750 % × 20 = 18,004999950
+    row = full_marks(set_2026, **{"TDGQ.1": None, "TDGQ.1_pct": "90,024999750"})
+    assert score_table(raw_table([row]), set_2026).indicators["TDGQ.1"].iloc[0] == 18.00
+    # and to 10: 90,0249999995 % × 20 = 18,0049999999
+    row = full_marks(set_2026, **{"TDGQ.1": None, "TDGQ.1_pct": "90,0249999995"})
+    assert score_table(raw_table([row]), set_2026).indicators["TDGQ.1"].iloc[0] == 18.00
+    row = full_marks(set_2026, **{"TDGQ.1": None, "TDGQ.1_pct": "90,025"})
+    assert score_table(raw_table([row]), set_2026).indicators["TDGQ.1"].iloc[0] == 18.01
 
 
 @pytest.mark.parametrize(("converted", "band"), [(70, "Khá"), (69.99, "Trung bình"),

@@ -105,6 +105,24 @@ def test_total_conversion_band_rank_and_rate():
     assert CHISO_TYLE(5, 4) == "Lỗi: tử số lớn hơn mẫu số"
 
 
+def test_udfs_refuse_what_the_engine_refuses():
+    assert CHISO_QUYDOI(100, 80, DIENBIEN) == "Lỗi: điểm 100 vượt điểm tối đa 80"
+    assert CHISO_QUYDOI(50, 120, DIENBIEN) == (
+        "Lỗi: điểm tối đa áp dụng: điểm 120 vượt điểm tối đa 100")
+    assert CHISO_XEPLOAI(150, NATIONAL) == "Lỗi: điểm 150 vượt điểm tối đa 100"
+    assert CHISO_XEPLOAI(-1, NATIONAL) == "Lỗi: điểm: số âm (-1) không hợp lệ"
+    assert CHISO_TYLE("2,5", 10) == "Lỗi: tử số: số đếm phải là số nguyên, nhận '2,5'"
+    assert CHISO_TYLE(2, 10.5) == "Lỗi: mẫu số: số đếm phải là số nguyên, nhận '10,5'"
+
+
+def test_total_then_band_exact_at_90():
+    # 17,95 + 17,27 + 9,68 + 8,87 + 14,49 + 21,74 = 90 exactly (binary: 89,99999999999999)
+    total = CHISO_TONG([[17.95, 17.27, 9.68, 8.87, 14.49, 21.74]], NATIONAL)
+    assert total == 90
+    assert CHISO_XEPLOAI(total, NATIONAL) == "Xuất sắc"
+    assert CHISO_XEPLOAI(17.95 + 17.27 + 9.68 + 8.87 + 14.49 + 21.74, NATIONAL) == "Xuất sắc"
+
+
 TABLE = [["ten_don_vi", "CKMB.1", "CKMB.2", "CKMB.3"],
          ["Xã A", 5, 5, 10],
          [None, None, None, None],

@@ -28,6 +28,8 @@ UNIT_NOTE = "ghi_chu"
 PUBLISHED_SUFFIX = "/cong"  # points the portal published, for reconciliation
 KEPT_PREFIX = "cong:"  # the portal's other data: kept, not scored
 HEADER_ROW = 1
+# No office handles a trillion dossiers; larger counts are typing slips, and counts stay exact.
+MAX_COUNT = 10**12
 _SIMILAR_NAMES_LISTED = 50
 
 
@@ -161,6 +163,10 @@ def not_whole_message(shown: str) -> str:
     return f"số đếm phải là số nguyên, nhận '{shown}'"
 
 
+def count_too_large_message(shown: str) -> str:
+    return f"số đếm {shown} quá lớn (tối đa {MAX_COUNT:,})".replace(",", ".")
+
+
 def above_max_message(shown: str, limit: float) -> str:
     return f"điểm {shown} vượt điểm tối đa {short_number(limit)}"
 
@@ -182,6 +188,8 @@ def value_problem(value: float | None, shown: str, role: Role | None,
     if role is Role.PERCENT:
         return percent_above_message(shown) if value > 100 else None
     if role in (Role.NUMERATOR, Role.DENOMINATOR):
+        if value > MAX_COUNT:
+            return count_too_large_message(shown)
         return not_whole_message(shown) if not float(value).is_integer() else None
     return above_max_message(shown, limit) if limit is not None and value > limit + 1e-9 else None
 
@@ -197,6 +205,8 @@ def check_values(cells: pd.Series, parsed: ParsedNumbers, column: str, role: Rol
         elif role in (Role.NUMERATOR, Role.DENOMINATOR):
             out.cells((values >= 0) & (values != np.floor(values)), column,
                       lambda p: not_whole_message(_shown(cells, p)))
+            out.cells(values > MAX_COUNT, column,
+                      lambda p: count_too_large_message(_shown(cells, p)))
         elif limit is not None:
             out.cells(values > limit + 1e-9, column,
                       lambda p: above_max_message(_shown(cells, p), limit))
@@ -299,7 +309,9 @@ def read_scoring_table(raw: pd.DataFrame, indicator_set: IndicatorSet) -> Scorin
         parsed = parse_numbers(cells, whole=counts, with_decimals=not counts)
         limit = maxima.get(code) if role in with_points else None
         check_values(cells, parsed, name, role, limit, out)
-        columns[(role, code)] = without_bad(parsed, 100 if role is Role.PERCENT else limit)
+        ceiling = {Role.PERCENT: 100, Role.NUMERATOR: MAX_COUNT,
+                   Role.DENOMINATOR: MAX_COUNT}.get(role, limit)
+        columns[(role, code)] = without_bad(parsed, ceiling, whole=counts)
     total_cells = by_name.get(PUBLISHED_TOTAL, empty)
     published = parse_numbers(total_cells, with_decimals=True)
     check_values(total_cells, published, PUBLISHED_TOTAL, None, indicator_set.total_max, out)
@@ -335,12 +347,15 @@ def _text(cell) -> str | None:
     return str(cell)
 
 
-def without_bad(parsed: ParsedNumbers, limit: float | None = None) -> ParsedNumbers:
+def without_bad(parsed: ParsedNumbers, limit: float | None = None, *,
+                whole: bool = False) -> ParsedNumbers:
     """A cell already reported is not scored: it counts as unknown (``unreadable``), never as
     zero, and never as "not applicable" either."""
     with np.errstate(invalid="ignore"):
         bad = parsed.unreadable | (parsed.values < 0)
         if limit is not None:
             bad |= parsed.values > limit + 1e-9
+        if whole:
+            bad |= np.isfinite(parsed.values) & (parsed.values != np.floor(parsed.values))
     values = np.where(bad, np.nan, parsed.values)
     return ParsedNumbers(values, parsed.blank | bad, bad, parsed.decimals)

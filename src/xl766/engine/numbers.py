@@ -10,6 +10,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 import pandas as pd
 
+from xl766.engine.exact import as_ticks, to_float
+
 # "1.229.100", "1.234,5": dots group thousands when there are several or a decimal comma follows.
 _DOT_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?|[+-]?\d{1,3}(?:\.\d{3})+,\d+")
 # Counts are whole, so "1.335" and "1,335" can only be thousands.
@@ -143,17 +145,13 @@ def half_unit(decimals: np.ndarray) -> np.ndarray:
 
 
 def round_half_up(values, digits: int = 0):
-    """Excel's ROUND, on a number or a whole array: halves away from zero, on the value as it is
-    written (2,675 → 2,68; 1,005 → 1,01), NaN stays NaN.
-
-    Scaling leaves float noise (1,005 × 100 = 100,49999999999999); snapping the scaled value to
-    6 decimals first removes it without moving any value that is really below a half.
-    """
-    scale = 10.0 ** digits
-    with np.errstate(invalid="ignore"):
-        scaled = np.round(np.asarray(values, dtype=float) * scale, 6)
-        rounded = np.copysign(np.floor(np.abs(scaled) + 0.5), scaled) / scale
-    return rounded if rounded.ndim else float(rounded)
+    """Excel's ROUND, on a number or a whole array: halves away from zero, on the value as
+    Excel holds it (15 significant digits: 2,675 → 2,68; 1,005 → 1,01; 18,00499999… → 18,00),
+    exactly; NaN stays NaN."""
+    array = np.asarray(values, dtype=float)
+    integers, known = as_ticks(array, digits)
+    rounded = to_float(integers, known, digits=digits)
+    return rounded.reshape(array.shape) if array.ndim else float(rounded[0])
 
 
 def format_number(value: float | None, digits: int = 0, *, blank: str = "") -> str:

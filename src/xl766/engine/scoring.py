@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from enum import IntEnum
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -19,6 +20,17 @@ from xl766.catalog.models import (
     Rule,
     ZeroDenominator,
 )
+from xl766.engine.exact import (
+    TICK_DIGITS,
+    TICKS,
+    as_ticks,
+    constant_ticks,
+    decimal_fraction,
+    divide_half_up,
+    exact_decimals,
+    multiply,
+    to_float,
+)
 from xl766.engine.findings import Finding, Level
 from xl766.engine.inputs import (
     PUBLISHED_SUFFIX,
@@ -29,13 +41,11 @@ from xl766.engine.inputs import (
     read_scoring_table,
 )
 from xl766.engine.names import sort_key
-from xl766.engine.numbers import format_number, half_unit, round_half_up
+from xl766.engine.numbers import format_number, half_unit
 
-# Scores equal to this many decimals are ties: float noise must not split a tie.
-_TIE_DECIMALS = 9
-_FLOAT_SLACK = 1e-9
 # The portal publishes points to 2 decimals: a recomputation within half a cent agrees with it.
 RECONCILE_TOLERANCE = 0.005
+RECONCILE_TOLERANCE_TICKS = constant_ticks(RECONCILE_TOLERANCE)
 _ZERO_DENOMINATOR_TEXT = {
     ZeroDenominator.ZERO: "tính 0 điểm",
     ZeroDenominator.FULL: "tính đủ điểm tối đa",
@@ -82,8 +92,11 @@ class Scores:
                 "computed": ours.to_numpy(float)[given]}))
         frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
             columns=["row", "unit", "code", "indicator", "published", "computed"])
-        frame["difference"] = frame["computed"] - frame["published"]
-        frame["differs"] = frame["difference"].abs() > RECONCILE_TOLERANCE + _FLOAT_SLACK
+        computed, known = as_ticks(frame["computed"].to_numpy(float))
+        published, _ = as_ticks(frame["published"].to_numpy(float))
+        difference = computed - published
+        frame["difference"] = to_float(difference, known)
+        frame["differs"] = known & (np.abs(difference) > RECONCILE_TOLERANCE_TICKS)
         frame["unmatched"] = frame["computed"].isna()
         return frame
 
@@ -151,26 +164,55 @@ class _Notes:
                                          int(self.labels[position])))
 
 
-def _points_from_ratio(indicator: Indicator, percent: np.ndarray) -> np.ndarray:
-    if indicator.rule is Rule.LINEAR:
-        return indicator.max_points * percent / 100
-    if indicator.rule is Rule.TARGET:
-        target = indicator.target_percent
-        reached = percent >= target - _FLOAT_SLACK
-        return np.where(reached, indicator.max_points, indicator.max_points * percent / target)
-    return np.zeros_like(percent)  # monitored: shown, never scored
-
-
-def _none_arise(indicator: Indicator) -> float:
-    """Points when the denominator is 0 ("không phát sinh"); NaN: not applicable."""
-    return {ZeroDenominator.ZERO: 0.0,
-            ZeroDenominator.FULL: indicator.max_points}.get(indicator.zero_denominator, np.nan)
-
-
-def _official(indicator_set: IndicatorSet, points):
-    """Points as the set's official scorer states them (rounded where the set says so)."""
+def point_decimals(indicator_set: IndicatorSet) -> int:
+    """Decimals an indicator's points are kept to: the set's official rounding, or the tick."""
     decimals = indicator_set.indicator_decimals
-    return points if decimals is None else round_half_up(points, decimals)
+    return TICK_DIGITS if decimals is None else decimals
+
+
+def _ratio_points(indicator: Indicator, indicator_set: IndicatorSet, rate_numerator,
+                  rate_denominator) -> np.ndarray:
+    """Points in ticks for exact rates (rate = numerator / denominator, a fraction of 1),
+    rounded half-up once, at the set's decimals, from the exact value."""
+    if indicator.rule is Rule.MONITOR:
+        return np.zeros(len(np.atleast_1d(rate_numerator)), dtype=np.int64)
+    digits = point_decimals(indicator_set)
+    top = decimal_fraction(indicator.max_points)
+    places = 10**digits
+    linear = divide_half_up(multiply(rate_numerator, top.numerator * places),
+                            multiply(rate_denominator, top.denominator))
+    if indicator.rule is Rule.TARGET:
+        target = decimal_fraction(indicator.target_percent) / 100
+        reached = (multiply(rate_numerator, target.denominator)
+                   >= multiply(rate_denominator, target.numerator))
+        scaled = divide_half_up(
+            multiply(rate_numerator, top.numerator * places * target.denominator),
+            multiply(rate_denominator, top.denominator * target.numerator))
+        linear = np.where(reached, constant_ticks(indicator.max_points) // 10**(
+            TICK_DIGITS - digits), scaled)
+    return multiply(linear, 10**(TICK_DIGITS - digits))
+
+
+def _none_arise(indicator: Indicator) -> tuple[int, bool]:
+    """Ticks when the denominator is 0 ("không phát sinh"), and whether that scores at all."""
+    return {ZeroDenominator.ZERO: (0, True),
+            ZeroDenominator.FULL: (constant_ticks(indicator.max_points), True)}.get(
+        indicator.zero_denominator, (0, False))
+
+
+def _entered_ticks(indicator: Indicator, indicator_set: IndicatorSet,
+                   values: np.ndarray) -> np.ndarray:
+    """Points typed for an indicator, rounded as the set rounds an indicator's points."""
+    if indicator.rule is Rule.MONITOR:
+        return np.zeros(len(values), dtype=np.int64)
+    digits = point_decimals(indicator_set)
+    integers, _ = as_ticks(values, digits)
+    return multiply(integers, 10**(TICK_DIGITS - digits))
+
+
+def _count_integers(values: np.ndarray) -> np.ndarray:
+    """Whole counts (already checked: whole, not negative, not absurd) as integers."""
+    return np.where(np.isfinite(values), values, 0).astype(np.int64)
 
 
 def indicator_points(indicator: Indicator, indicator_set: IndicatorSet, *,
@@ -179,25 +221,38 @@ def indicator_points(indicator: Indicator, indicator_set: IndicatorSet, *,
     """One unit's points on one indicator, by the rules score() applies to a whole table; NaN
     when nothing is given. Values are taken as already checked."""
     if indicator.rule is Rule.MONITOR:
-        found = 0.0 if any(v is not None for v in (points, percent, numerator)) else np.nan
-    elif points is not None:
-        found = points
+        return 0.0 if any(v is not None for v in (points, percent, numerator)) else np.nan
+    if points is not None:
+        ticks = _entered_ticks(indicator, indicator_set, np.array([points]))
     elif numerator is not None and denominator is not None and denominator == 0:
-        found = _none_arise(indicator)
+        value, scored = _none_arise(indicator)
+        if not scored:
+            return np.nan
+        ticks = np.array([value])
     elif numerator is not None and denominator is not None:
-        found = float(_points_from_ratio(indicator, np.array([numerator / denominator * 100]))[0])
+        ticks = _ratio_points(indicator, indicator_set, _count_integers(np.array([numerator])),
+                              _count_integers(np.array([denominator])))
     elif percent is not None:
-        found = float(_points_from_ratio(indicator, np.array([percent]))[0])
+        integers, digits, _ = exact_decimals(np.array([percent]))
+        ticks = _ratio_points(indicator, indicator_set, integers, 100 * 10**digits)
     else:
-        found = np.nan
-    return float(_official(indicator_set, found))
+        return np.nan
+    return float(to_float(ticks, np.array([True]))[0])
+
+
+@dataclass(frozen=True)
+class _IndicatorResult:
+    ticks: np.ndarray
+    status: np.ndarray
+    percent: np.ndarray
+    slack: np.ndarray  # how far a total built from rounded inputs may be off, in ticks
 
 
 def _score_indicator(indicator: Indicator, indicator_set: IndicatorSet, data: ScoringInput,
-                     blank_status: Status, notes: _Notes):
+                     blank_status: Status, notes: _Notes) -> _IndicatorResult:
     n = len(data.labels)
     code, top = indicator.code, indicator.max_points
-    points = np.full(n, np.nan)
+    ticks = np.zeros(n, dtype=np.int64)
     percent = np.full(n, np.nan)
     # A monitored indicator carries no points, so leaving it blank withholds no score.
     if indicator.rule is Rule.MONITOR:
@@ -205,79 +260,94 @@ def _score_indicator(indicator: Indicator, indicator_set: IndicatorSet, data: Sc
     status = np.full(n, blank_status, dtype=np.int8)
     slack = np.zeros(n)
 
+    def put(mask: np.ndarray, values) -> None:
+        nonlocal ticks
+        values = np.asarray(values)
+        if values.dtype == object and ticks.dtype != object:
+            ticks = ticks.astype(object)
+        ticks[mask] = values[mask] if values.ndim else values
+
     entered = data.get(Role.POINTS, code)
     if entered is not None:
         given = ~entered.blank
-        points[given] = 0.0 if indicator.rule is Rule.MONITOR else entered.values[given]
-        slack[given] += half_unit(entered.decimals[given])
+        put(given, _entered_ticks(indicator, indicator_set, entered.values))
+        slack[given] += half_unit(entered.decimals[given]) * TICKS
         status[given] = Status.SCORED
 
     as_percent = data.get(Role.PERCENT, code)
     if as_percent is not None:
         given = ~as_percent.blank
+        integers, digits, _ = exact_decimals(np.where(given, as_percent.values, np.nan))
         percent[given] = as_percent.values[given]
+        put(given, _ratio_points(indicator, indicator_set, integers, 100 * 10**digits))
+        status[given] = Status.SCORED
         divisor = indicator.target_percent or 100
-        slack[given] += half_unit(as_percent.decimals[given]) * top / divisor
+        slack[given] += half_unit(as_percent.decimals[given]) * top / divisor * TICKS
+        if indicator_set.indicator_decimals is not None:
+            # A percent typed rounded may land on the other side of a rounding half.
+            slack[given] += 10.0 ** (TICK_DIGITS - indicator_set.indicator_decimals)
 
     numerator, denominator = data.get(Role.NUMERATOR, code), data.get(Role.DENOMINATOR, code)
     if numerator is not None and denominator is not None:
         given = ~numerator.blank & ~denominator.blank
         zero = given & (denominator.values == 0)
         counted = given & ~zero
-        with np.errstate(over="ignore"):  # absurd counts are already reported as errors
-            percent[counted] = numerator.values[counted] / denominator.values[counted] * 100
+        tu, mau = _count_integers(numerator.values), _count_integers(denominator.values)
+        np.divide(tu * 100.0, mau, out=percent, where=counted)
+        put(counted, _ratio_points(indicator, indicator_set, tu, np.where(counted, mau, 1)))
+        status[counted] = Status.SCORED
         policy = indicator.zero_denominator
-        points[zero] = _none_arise(indicator)
-        status[zero] = (Status.NOT_APPLICABLE if policy is ZeroDenominator.NOT_APPLICABLE
-                        else Status.SCORED)
+        value, scored = _none_arise(indicator)
+        put(zero, value)
+        status[zero] = Status.SCORED if scored else Status.NOT_APPLICABLE
         notes.add(zero, Level.NOTE, f"{code}/mau", lambda p: (
             f"mẫu số của {code} bằng 0 (không phát sinh): {_ZERO_DENOMINATOR_TEXT[policy]}"))
 
-    from_ratio = ~np.isnan(percent)
-    points[from_ratio] = _points_from_ratio(indicator, percent[from_ratio])
-    status[from_ratio] = Status.SCORED
-    points = _official(indicator_set, points)
-    decimals = indicator_set.indicator_decimals
-    if decimals is not None and as_percent is not None:
-        # A percent typed rounded may land on the other side of a rounding half.
-        slack[~as_percent.blank] += 10.0 ** -decimals
     for form in (entered, as_percent, numerator, denominator):
         if form is not None:
             status[form.unreadable & (status != Status.SCORED)] = Status.MISSING
-    return points, status, percent, slack
+    return _IndicatorResult(ticks, status, percent, slack)
 
 
-def _score_group(group: Group, data: ScoringInput, indicator_points: dict, indicator_status: dict,
-                 blank_status: Status):
+@dataclass(frozen=True)
+class _GroupResult:
+    ticks: np.ndarray
+    status: np.ndarray
+    top: np.ndarray  # applicable maximum, in ticks
+    slack: np.ndarray
+
+
+def _score_group(group: Group, data: ScoringInput, indicators: dict[str, _IndicatorResult],
+                 blank_status: Status) -> _GroupResult:
     n = len(data.labels)
     direct = data.get(Role.GROUP_POINTS, group.code)
     direct_given = np.zeros(n, bool) if direct is None else ~direct.blank
     if group.indicators:
-        statuses = np.column_stack([indicator_status[i.code] for i in group.indicators])
-        points = np.column_stack([indicator_points[i.code] for i in group.indicators])
-        maxima = np.array([i.max_points for i in group.indicators])
+        statuses = np.column_stack([indicators[i.code].status for i in group.indicators])
         applicable = statuses != Status.NOT_APPLICABLE
         missing = (statuses == Status.MISSING).any(axis=1)
-        everything_na = ~applicable.all(axis=1) & (statuses == Status.NOT_APPLICABLE).all(axis=1)
-        group_points = np.where(missing, np.nan,
-                                np.where(statuses == Status.SCORED, points, 0.0).sum(axis=1))
-        group_max = (applicable * maxima).sum(axis=1).astype(float)
-        group_status = np.where(missing, Status.MISSING,
-                                np.where(everything_na, Status.NOT_APPLICABLE, Status.SCORED))
+        everything_na = (statuses == Status.NOT_APPLICABLE).all(axis=1)
+        ticks = sum(np.where(indicators[i.code].status == Status.SCORED, indicators[i.code].ticks,
+                             0) for i in group.indicators)
+        top = sum(applicable[:, k] * constant_ticks(i.max_points)
+                  for k, i in enumerate(group.indicators))
+        status = np.where(missing, Status.MISSING,
+                          np.where(everything_na, Status.NOT_APPLICABLE, Status.SCORED))
         for i in group.indicators:
-            indicator_status[i.code][direct_given] = Status.IN_GROUP
-            indicator_points[i.code][direct_given] = np.nan
+            indicators[i.code].status[direct_given] = Status.IN_GROUP
     else:
-        group_points = np.full(n, np.nan)
-        group_max = np.full(n, 0.0 if blank_status is Status.NOT_APPLICABLE else group.max_points)
-        group_status = np.full(n, blank_status)
-    group_status = np.where(direct_given, Status.SCORED, group_status).astype(np.int8)
-    group_points = np.where(direct_given, direct.values if direct is not None else np.nan,
-                            group_points)
-    group_max = np.where(direct_given, group.max_points, group_max)
-    group_points = np.where(group_status == Status.NOT_APPLICABLE, np.nan, group_points)
-    slack = half_unit(direct.decimals) * direct_given if direct is not None else np.zeros(n)
-    return group_points, group_status, group_max, slack
+        ticks = np.zeros(n, dtype=np.int64)
+        top = np.full(n, 0 if blank_status is Status.NOT_APPLICABLE
+                      else constant_ticks(group.max_points))
+        status = np.full(n, blank_status)
+    slack = np.zeros(n)
+    if direct is not None:
+        typed, _ = as_ticks(np.where(direct_given, direct.values, np.nan))
+        ticks = np.where(direct_given, typed, ticks)
+        top = np.where(direct_given, constant_ticks(group.max_points), top)
+        slack = half_unit(direct.decimals) * direct_given * TICKS
+    status = np.where(direct_given, Status.SCORED, status).astype(np.int8)
+    return _GroupResult(np.asarray(ticks), status, np.asarray(top), slack)
 
 
 def _missing_parts(group: Group, indicator_status: dict, position: int) -> str:
@@ -286,146 +356,213 @@ def _missing_parts(group: Group, indicator_status: dict, position: int) -> str:
     return ", ".join(parts) or group.code
 
 
-def classify(indicator_set: IndicatorSet, scores: np.ndarray) -> np.ndarray:
-    """Band labels; the lower bound is inclusive and compared unrounded; None where no score."""
-    scores = np.asarray(scores, dtype=float)
+@dataclass(frozen=True)
+class ExactScore:
+    """A score as an exact fraction of ticks, numerator / denominator (the converted total of
+    a set that rescales is a fraction, not a decimal); ``known`` False where there is none."""
+
+    numerator: np.ndarray
+    denominator: np.ndarray
+    known: np.ndarray
+
+    def reaches(self, points: float) -> np.ndarray:
+        """Whether each score is at least ``points``, compared exactly."""
+        return self.known & (self.numerator >= multiply(self.denominator,
+                                                        constant_ticks(points)))
+
+    def rounded(self, digits: int) -> np.ndarray:
+        """Each score rounded half-up to ``digits`` decimals, in units of 10^-digits."""
+        return divide_half_up(multiply(self.numerator, 10**digits),
+                              multiply(self.denominator, TICKS))
+
+    def as_float(self) -> np.ndarray:
+        """Each score as the double nearest its exact value; NaN where unknown."""
+        return to_float(self.numerator, self.known, np.where(self.known, self.denominator, 1))
+
+    def sort_keys(self) -> list:
+        if self.denominator.dtype != object and (self.denominator == 1).all():
+            return self.numerator.tolist()
+        return [Fraction(int(n), int(d)) if k else None for n, d, k in
+                zip(self.numerator, self.denominator, self.known, strict=True)]
+
+
+def _band_labels(indicator_set: IndicatorSet, score: ExactScore) -> np.ndarray:
     bands = indicator_set.classification.bands
-    conditions = [scores >= b.min_points for b in bands]
-    labels = np.select(conditions, [b.label for b in bands], default=None).astype(object)
-    labels[np.isnan(scores)] = None
+    labels = np.select([score.reaches(b.min_points) for b in bands],
+                       [b.label for b in bands], default=None).astype(object)
+    labels[~score.known] = None
     return labels
 
 
-def competition_rank(scores: np.ndarray, labels: pd.Index) -> pd.Series:
+def _rank(score: ExactScore, labels: pd.Index) -> pd.Series:
     """1, 2, 2, 4: tied units share the best place, the next place is skipped."""
-    keyed = pd.Series(np.round(scores, _TIE_DECIMALS), index=labels)
-    return keyed.rank(method="min", ascending=False).astype("Int64")
+    keys = score.sort_keys()
+    known = [k for k, ok in zip(keys, score.known, strict=True) if ok]
+    place: dict = {}
+    for position, key in enumerate(sorted(known, reverse=True), start=1):
+        place.setdefault(key, position)
+    return pd.Series([place[k] if ok else pd.NA for k, ok in
+                      zip(keys, score.known, strict=True)], index=labels, dtype="Int64")
+
+
+def _read_scores(scores) -> ExactScore:
+    integers, known = as_ticks(scores)
+    return ExactScore(integers, np.ones(len(integers), dtype=np.int64), known)
+
+
+def classify(indicator_set: IndicatorSet, scores: np.ndarray) -> np.ndarray:
+    """Band labels for scores given as numbers (read as Excel holds them); the lower bound is
+    inclusive and compared exactly; None where no score."""
+    return _band_labels(indicator_set, _read_scores(scores))
+
+
+def competition_rank(scores: np.ndarray, labels: pd.Index) -> pd.Series:
+    """Ranks of scores given as numbers (read as Excel holds them), compared exactly."""
+    return _rank(_read_scores(scores), labels)
+
+
+def _converted(indicator_set: IndicatorSet, total: np.ndarray, applicable_max: np.ndarray,
+               known: np.ndarray) -> ExactScore:
+    if indicator_set.conversion.method is not ConversionMethod.APPLICABLE_MAX:
+        return ExactScore(total, np.ones(len(total), dtype=np.int64), known)
+    known = known & (applicable_max > 0)
+    return ExactScore(multiply(total, constant_ticks(indicator_set.total_max)),
+                      np.where(known, applicable_max, 1), known)
 
 
 def convert(indicator_set: IndicatorSet, total: np.ndarray,
             applicable_max: np.ndarray) -> np.ndarray:
-    """The converted total: rescaled to the set's maximum when some indicators do not apply."""
-    total = np.asarray(total, dtype=float)
-    if indicator_set.conversion.method is not ConversionMethod.APPLICABLE_MAX:
-        return total
-    applicable_max = np.asarray(applicable_max, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(applicable_max > 0, total / applicable_max * indicator_set.total_max,
-                        np.nan)
+    """The converted total of numbers (read as Excel holds them): rescaled to the set's maximum
+    when some indicators do not apply; exact, given as the nearest double."""
+    total_ticks, known = as_ticks(total)
+    top_ticks, top_known = as_ticks(applicable_max)
+    return _converted(indicator_set, total_ticks, top_ticks, known & top_known).as_float()
 
 
 def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
     labels = data.labels
+    n = len(labels)
     notes = _Notes(labels)
     blank_status = (Status.NOT_APPLICABLE if indicator_set.blank.means is BlankMeans.NOT_APPLICABLE
                     else Status.MISSING)
-    slack = np.zeros(len(labels))
-    ind_points, ind_status, ind_percent = {}, {}, {}
+    slack = np.zeros(n)
+    indicators: dict[str, _IndicatorResult] = {}
     for indicator in indicator_set.indicators:
-        points, status, percent, extra = _score_indicator(indicator, indicator_set, data,
-                                                             blank_status, notes)
-        ind_points[indicator.code], ind_status[indicator.code] = points, status
-        ind_percent[indicator.code] = percent
-        slack += extra
+        indicators[indicator.code] = _score_indicator(indicator, indicator_set, data,
+                                                      blank_status, notes)
+        slack += indicators[indicator.code].slack
 
-    grp_points, grp_status, grp_max = {}, {}, {}
+    groups: dict[str, _GroupResult] = {}
     for group in indicator_set.groups:
-        points, status, group_max, extra = _score_group(group, data, ind_points, ind_status,
-                                                        blank_status)
-        grp_points[group.code], grp_status[group.code], grp_max[group.code] = (
-            points, status, group_max)
-        slack += extra
+        groups[group.code] = result = _score_group(group, data, indicators, blank_status)
+        slack += result.slack
         # Where an official total is given the unit is ranked on it: a group that is not
         # itemised withholds nothing.
-        notes.add((status == Status.MISSING) & np.isnan(data.published_total.values),
+        notes.add((result.status == Status.MISSING) & np.isnan(data.published_total.values),
                   Level.WARNING, group.code, lambda p, g=group: (
-            f"nhóm {g.code} chưa đủ số liệu (thiếu: {_missing_parts(g, ind_status, p)}): "
+            f"nhóm {g.code} chưa đủ số liệu (thiếu: "
+            f"{_missing_parts(g, {c: r.status for c, r in indicators.items()}, p)}): "
             "chưa tính được điểm nhóm và tổng điểm"))
 
-    group_frame = pd.DataFrame(grp_points, index=labels)
-    status_frame = pd.DataFrame(grp_status, index=labels)
-    applicable_max = pd.DataFrame(grp_max, index=labels).sum(axis=1).to_numpy()
-    any_missing = (status_frame == Status.MISSING).any(axis=1).to_numpy()
-    computed = np.where(any_missing, np.nan, group_frame.fillna(0.0).sum(axis=1).to_numpy())
-    published = data.published_total.values
-    total = np.where(np.isnan(published), computed, published)
+    def known(status: np.ndarray) -> np.ndarray:
+        return (status == Status.SCORED)
 
-    converted = convert(indicator_set, total, applicable_max)
+    applicable_max = sum(r.top for r in groups.values())
+    any_missing = np.column_stack([r.status == Status.MISSING for r in groups.values()]).any(
+        axis=1)
+    computed = sum(np.where(known(r.status), r.ticks, 0) for r in groups.values())
+    published_ticks, published_known = as_ticks(data.published_total.values)
+    total = np.where(published_known, published_ticks, computed)
+    total_known = published_known | ~any_missing
+    converted = _converted(indicator_set, total, applicable_max, total_known)
+
+    published = data.published_total.values
     if indicator_set.conversion.method is ConversionMethod.APPLICABLE_MAX:
         notes.add(applicable_max == 0, Level.ERROR, None,
                   lambda p: "không chỉ số nào áp dụng cho đơn vị: không quy đổi được điểm")
-    with np.errstate(invalid="ignore"):
-        notes.add(published > applicable_max + _FLOAT_SLACK, Level.ERROR, PUBLISHED_TOTAL,
-                  lambda p: (f"tổng điểm {format_number(published[p], 2)} lớn hơn điểm tối đa "
-                             f"áp dụng {format_number(applicable_max[p], 2)}"))
-        tolerance = slack + half_unit(data.published_total.decimals) + _FLOAT_SLACK
-        differs = np.abs(published - computed) > tolerance
-    notes.add(differs, Level.WARNING, PUBLISHED_TOTAL, lambda p: (
+    notes.add(published_known & (published_ticks > applicable_max), Level.ERROR, PUBLISHED_TOTAL,
+              lambda p: (f"tổng điểm {format_number(published[p], 2)} lớn hơn điểm tối đa "
+                         f"áp dụng {format_number(applicable_max[p] / TICKS, 2)}"))
+    tolerance = slack + half_unit(data.published_total.decimals) * TICKS
+    difference = np.where(published_known & ~any_missing, published_ticks - computed, 0)
+    computed_points = to_float(computed, ~any_missing)
+    notes.add(np.abs(difference) > tolerance, Level.WARNING, PUBLISHED_TOTAL, lambda p: (
         f"tổng điểm nhập ({format_number(published[p], 2)}) khác tổng tính từ các chỉ số "
-        f"({format_number(computed[p], 3)}) {format_number(abs(published[p] - computed[p]), 3)} "
-        f"điểm, nhiều hơn sai số làm tròn của số liệu nhập (±{format_number(tolerance[p], 3)})"))
+        f"({format_number(computed_points[p], 3)}) "
+        f"{format_number(abs(int(difference[p])) / TICKS, 3)} "
+        "điểm, nhiều hơn sai số làm tròn của số liệu nhập "
+        f"(±{format_number(tolerance[p] / TICKS, 3)})"))
     _note_band_edges(indicator_set, converted, notes)
-    published_points = _reconcile(data, ind_points, grp_points, notes)
+    published_points = _reconcile(data, indicators, groups, notes)
     notes.add(data.notes.notna().to_numpy(), Level.NOTE, UNIT_NOTE,
               lambda p: str(data.notes.iloc[p]))
 
     summary = pd.DataFrame({
-        "total": total, "computed_total": computed, "published_total": published,
-        "applicable_max": applicable_max, "converted": converted,
-        "band": classify(indicator_set, converted),
-        "rank": competition_rank(converted, labels),
+        "total": to_float(total, total_known), "computed_total": computed_points,
+        "published_total": to_float(published_ticks, published_known),
+        "applicable_max": to_float(applicable_max, np.ones(n, bool)),
+        "converted": converted.as_float(),
+        "band": _band_labels(indicator_set, converted),
+        "rank": _rank(converted, labels),
     }, index=labels)
     return Scores(
         indicator_set=indicator_set,
         units=pd.DataFrame({"unit": data.names, "code": data.codes}, index=labels),
-        indicators=pd.DataFrame(ind_points, index=labels),
-        indicator_status=pd.DataFrame(ind_status, index=labels),
-        ratios=pd.DataFrame(ind_percent, index=labels),
-        groups=group_frame, group_status=status_frame,
-        group_max=pd.DataFrame(grp_max, index=labels),
+        indicators=pd.DataFrame({c: to_float(r.ticks, known(r.status))
+                                 for c, r in indicators.items()}, index=labels),
+        indicator_status=pd.DataFrame({c: r.status for c, r in indicators.items()},
+                                      index=labels),
+        ratios=pd.DataFrame({c: r.percent for c, r in indicators.items()}, index=labels),
+        groups=pd.DataFrame({c: to_float(r.ticks, known(r.status)) for c, r in groups.items()},
+                            index=labels),
+        group_status=pd.DataFrame({c: r.status for c, r in groups.items()}, index=labels),
+        group_max=pd.DataFrame({c: to_float(r.top, np.ones(n, bool))
+                                for c, r in groups.items()}, index=labels),
         summary=summary,
         findings=tuple(data.findings + notes.findings),
         published=pd.DataFrame(published_points, index=labels),
     )
 
 
-def _reconcile(data: ScoringInput, indicator_points: dict, group_points: dict,
-               notes: _Notes) -> dict[str, np.ndarray]:
+def _reconcile(data: ScoringInput, indicators: dict[str, _IndicatorResult],
+               groups: dict[str, _GroupResult], notes: _Notes) -> dict[str, np.ndarray]:
     """Compare each published point with the recomputation; every difference is a warning."""
     published = {}
-    for code, ours in (indicator_points | group_points).items():
+    results = {c: (r.ticks, r.status) for c, r in (indicators | groups).items()}
+    for code, (ticks, status) in results.items():
         column = data.get(Role.PUBLISHED, code)
         if column is None:
             continue
-        theirs = column.values
-        published[code] = theirs
-        given = ~np.isnan(theirs)
-        with np.errstate(invalid="ignore"):
-            differs = given & (np.abs(ours - theirs) > RECONCILE_TOLERANCE + _FLOAT_SLACK)
+        theirs, given = as_ticks(column.values)
+        published[code] = column.values
+        ours_known = status == Status.SCORED
+        differs = given & ours_known & (np.abs(ticks - theirs) > RECONCILE_TOLERANCE_TICKS)
+        ours = to_float(ticks, ours_known)
         where = code + PUBLISHED_SUFFIX
-        notes.add(differs, Level.WARNING, where, lambda p, c=code, o=ours, t=theirs: (
+        notes.add(differs, Level.WARNING, where, lambda p, c=code, o=ours, t=column.values: (
             f"{c}: Cổng công bố {format_number(t[p], 2)} điểm, tính lại được "
             f"{format_number(o[p], 2)} (chênh {format_number(o[p] - t[p], 2)})"))
-        notes.add(given & np.isnan(ours), Level.WARNING, where, lambda p, c=code, t=theirs: (
+        notes.add(given & ~ours_known, Level.WARNING, where, lambda p, c=code, t=column.values: (
             f"{c}: Cổng công bố {format_number(t[p], 2)} điểm nhưng chưa tính lại được "
             "(thiếu số liệu)"))
     return published
 
 
-def _note_band_edges(indicator_set: IndicatorSet, converted: np.ndarray, notes: _Notes) -> None:
+def _note_band_edges(indicator_set: IndicatorSet, converted: ExactScore, notes: _Notes) -> None:
     """89,996 prints as "90,0" yet stays below 90: say so, so the band does not look wrong.
 
-    Bands compare the unrounded score with the lower bound (lower bound inclusive).
+    Bands compare the exact score with the lower bound (lower bound inclusive).
     """
-    shown = np.floor(np.nan_to_num(converted, nan=-1.0) * 10 + 0.5) / 10
+    shown_tenths = converted.rounded(1)
+    points = converted.as_float()
     for band in indicator_set.classification.bands:
         edge = band.min_points
         if edge <= 0:
             continue
-        with np.errstate(invalid="ignore"):
-            close = (converted < edge) & (shown >= edge)
+        close = (converted.known & ~converted.reaches(edge)
+                 & (multiply(shown_tenths, TICKS // 10) >= constant_ticks(edge)))
         notes.add(close, Level.NOTE, None, lambda p, e=edge, b=band: (
-            f"điểm {format_number(converted[p], 3)} hiển thị thành {format_number(converted[p], 1)}"
+            f"điểm {format_number(points[p], 3)} hiển thị thành {format_number(points[p], 1)}"
             f" nhưng chưa đạt {format_number(e)} nên không xếp loại {b.label}"))
 
 

@@ -148,13 +148,22 @@ def CHISO_DIEM(ma_chi_so, gia_tri, mau_so=None, bo_chi_so=None, caller=None):
             problems = [p for p in (wrong, also_wrong) if p]  # in the engine's order
             if numerator is None:
                 problems.append(f"có mẫu số nhưng thiếu tử số của {code}")
-            elif denominator is not None and 0 <= denominator < numerator:  # NaN never is
+            elif not problems and denominator is not None and denominator < numerator:
                 problems.append(numerator_above_message(numerator, denominator, code))
             if problems:
                 raise ArgumentError("; ".join(problems))
             given = {"numerator": numerator, "denominator": denominator}
         return _shown(indicator_points(indicator, indicator_set, **given))
     return _in_cell(compute)
+
+
+def _checked(value, role: Role, limit: float | None, label: str) -> float:
+    """An argument that must hold a valid number (NaN when blank), checked as the engine checks
+    a table's cell."""
+    number, wrong = _read(value, role, limit)
+    if wrong:
+        raise ArgumentError(wrong if wrong.startswith(label) else f"{label}: {wrong}")
+    return math.nan if number is None else number
 
 
 def _read(value, role: Role, limit: float | None = None) -> tuple[float | None, str | None]:
@@ -208,9 +217,11 @@ def CHISO_QUYDOI(diem, toi_da_ap_dung, bo_chi_so=None, caller=None):
     """Tổng điểm quy đổi về thang điểm của bộ chỉ số khi có chỉ số không áp dụng."""
     def compute():
         indicator_set = _indicator_set(bo_chi_so, caller)
-        total, maximum = _number(diem, "điểm"), _number(toi_da_ap_dung, "điểm tối đa áp dụng")
+        maximum = _checked(toi_da_ap_dung, Role.POINTS, indicator_set.total_max,
+                           "điểm tối đa áp dụng")
         if indicator_set.conversion.method is ConversionMethod.APPLICABLE_MAX and maximum == 0:
             raise ArgumentError("điểm tối đa áp dụng bằng 0: không quy đổi được")
+        total = _checked(diem, Role.POINTS, maximum, "điểm")
         return _shown(convert(indicator_set, np.array([total]), np.array([maximum]))[0])
     return _in_cell(compute)
 
@@ -222,7 +233,8 @@ def CHISO_XEPLOAI(diem, bo_chi_so=None, caller=None):
     """Xếp loại theo ngưỡng điểm của bộ chỉ số (so sánh điểm chưa làm tròn)."""
     def compute():
         indicator_set = _indicator_set(bo_chi_so, caller)
-        label = classify(indicator_set, np.array([_number(diem, "điểm")]))[0]
+        score = _checked(diem, Role.POINTS, indicator_set.total_max, "điểm")
+        label = classify(indicator_set, np.array([score]))[0]
         return label or ""
     return _in_cell(compute)
 
@@ -249,7 +261,8 @@ def CHISO_XEPHANG(diem, vung):
 def CHISO_TYLE(tu, mau):
     """Tỷ lệ % = tử số / mẫu số × 100; trống khi thiếu số liệu."""
     def compute():
-        numerator, denominator = _number(tu, "tử số"), _number(mau, "mẫu số")
+        numerator = _checked(tu, Role.NUMERATOR, None, "tử số")
+        denominator = _checked(mau, Role.DENOMINATOR, None, "mẫu số")
         if denominator == 0:
             raise ArgumentError("mẫu số bằng 0 (không phát sinh)")
         if numerator > denominator:
