@@ -94,7 +94,24 @@ def _read_csv(path: Path) -> pd.DataFrame:
     body = cells.iloc[1:]
     body.columns = pd.Index(header, dtype=object)
     body.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(body))
+    _refuse_swallowed_rows(path, body)
     return without_blank_rows(body)
+
+
+def _refuse_swallowed_rows(path: Path, body: pd.DataFrame) -> None:
+    """A cell that starts with a stray '"' runs on to the next '"', swallowing the rows between
+    into one cell: no unit's name or number holds a line break, so such a cell is that slip."""
+    for position in range(body.shape[1]):
+        cells = body.iloc[:, position]
+        if cells.dtype != object:
+            continue
+        broken = cells.str.contains("[\r\n]", regex=True, na=False).to_numpy()
+        if broken.any():
+            row = body.index[broken.argmax()]
+            raise InputError(
+                f"Tệp '{path.name}', dòng {row}, cột '{body.columns[position]}': ô mở dấu "
+                "ngoặc kép (\") mà không đóng đúng chỗ nên các dòng sau bị gộp vào ô này. "
+                "Xoá dấu ngoặc kép thừa hoặc đóng lại rồi chạy lại.")
 
 
 def _read_csv_rows(path: Path, text: str, delimiter: str) -> pd.DataFrame:
@@ -118,6 +135,7 @@ def _read_csv_rows(path: Path, text: str, delimiter: str) -> pd.DataFrame:
     cells = pd.DataFrame([(row + [""] * width)[:width] for row in body],
                          columns=pd.Index(header, dtype=object), dtype=object)
     cells.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(cells))
+    _refuse_swallowed_rows(path, cells)
     return without_blank_rows(cells.replace("", None))
 
 
@@ -155,10 +173,20 @@ def _shown(value):
     return str(value) if isinstance(value, datetime.time | datetime.timedelta) else value
 
 
+# In a number format, quoted text, an escaped or spaced character and [colour]/[$-locale]
+# parts print as they are: a "%" there is a literal sign, not Excel's percent scaling.
+_LITERAL_PARTS = re.compile(r'"[^"]*"|\\.|[_*].|\[[^\]]*\]')
+
+
+def is_percent_format(code: str | None) -> bool:
+    """Whether Excel shows a number in this format ×100 (``0.00%``), unlike ``0.00"%"``."""
+    return "%" in _LITERAL_PARTS.sub("", code or "")
+
+
 def _percent_shown(cell):
     """A percent-formatted number is the percent it shows (81,52% is stored as 0,8152)."""
     value = cell.value
-    if type(value) in (int, float) and "%" in (cell.number_format or ""):
+    if type(value) in (int, float) and is_percent_format(cell.number_format):
         return percent_of(value)
     return value if type(value) in _PLAIN else _shown(value)
 
@@ -172,7 +200,7 @@ def _has_percent_formats(book) -> bool:
     for style in book._cell_styles:
         code = (BUILTIN_FORMATS.get(style.numFmtId, "") if style.numFmtId <
                 BUILTIN_FORMATS_MAX_SIZE else custom[style.numFmtId - BUILTIN_FORMATS_MAX_SIZE])
-        if "%" in code:
+        if is_percent_format(code):
             return True
     return False
 
