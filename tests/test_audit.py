@@ -5,9 +5,12 @@ import json
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
+from conftest import EXAMPLES
 from xl766.cli import main
+
+PHU_THO_CSV = EXAMPLES / "phu-tho-2026-q3.csv"
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:
@@ -50,3 +53,131 @@ def test_a_stray_quote_in_a_csv_is_named_not_swallowed(tmp_path, capsys, text):
     code, out, err = run(capsys, "cham-diem", table, "--bo-chi-so", "dienbien-459-2023")
     assert code == 2 and out == ""
     assert "Tệp 't.csv', dòng 3, cột 'ten_don_vi'" in err and "ngoặc kép" in err
+
+
+# ---- a set of one's own: never replaced by a bundled one, and carried by its template
+
+BUNDLED = Path(__file__).parent.parent / "src" / "xl766" / "catalog" / "sets" / "766-2026.toml"
+RAISED = {'{ label = "Xuất sắc", min_points = 90 }': '{ label = "Xuất sắc", min_points = 99 }',
+          '{ label = "Tốt", min_points = 80 }': '{ label = "Tốt", min_points = 98 }',
+          '{ label = "Khá", min_points = 70 }': '{ label = "Khá", min_points = 97 }',
+          '{ label = "Trung bình", min_points = 50 }': '{ label = "Trung bình", min_points = 96 }'}
+
+
+def _province_set(folder: Path, set_id: str) -> Path:
+    text = BUNDLED.read_text(encoding="utf-8").replace('id = "766-2026"', f'id = "{set_id}"')
+    for before, after in RAISED.items():
+        assert before in text
+        text = text.replace(before, after)
+    path = folder / f"{set_id}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_set_keeping_a_bundled_id_with_other_rules_is_refused(tmp_path, capsys):
+    copied = _province_set(tmp_path, "766-2026")
+    code, _, err = run(capsys, "cham-diem", PHU_THO_CSV, "--bo-chi-so", copied)
+    assert code == 2
+    assert f"Tệp bộ chỉ số '{copied}' dùng mã '766-2026' của bộ có sẵn nhưng nội dung khác" in err
+    unchanged = tmp_path / "copy.toml"
+    unchanged.write_text(BUNDLED.read_text(encoding="utf-8"), encoding="utf-8")
+    assert len(scored(capsys, PHU_THO_CSV, unchanged)) == 163  # a faithful copy is the same set
+
+
+def _fill_template(template: Path, target: Path, rows: list[list]) -> None:
+    book = load_workbook(template, keep_vba=True)
+    sheet = book["Nhập liệu"]
+    for number, row in enumerate(rows, start=2):
+        for column, value in enumerate(row, start=1):
+            sheet.cell(number, column).value = value
+    book.save(target)
+
+
+def test_a_template_built_from_a_province_set_scores_with_that_set(tmp_path, capsys):
+    own = _province_set(tmp_path, "766-2026-tinh")
+    template = tmp_path / "mau.xlsm"
+    code, out, err = run(capsys, "tao-mau", "--bo-chi-so", own, "-o", template)
+    assert code == 0, err
+    filled = tmp_path / "thang.xlsm"
+    # every rate 96,5 % (stored as a %-formatted fraction): 97,2 points, "Khá" under 97/98/99
+    width = len(load_workbook(template)["Nhập liệu"][1])
+    rows = [[f"Xã {n}", f"X{n}"] + [0.965] * (width - 2) for n in range(1, 4)]
+    for row in rows:
+        row[10] = None  # the DVCTT group column: its indicators are given
+    _fill_template(template, filled, rows)
+    settings = load_workbook(filled)["Cấu hình"]
+    chosen = next(r[1].value for r in settings.iter_rows() if r[0].value == "bo_chi_so")
+    assert chosen == "766-2026-tinh"
+    own.unlink()  # the workbook carries the set: it scores on a PC without the file
+    report = tmp_path / "bc.xlsx"
+    code, out, err = run(capsys, "tao-bao-cao", filled, "-o", report, "--ky", "2026-10")
+    assert code == 0, err
+    bands = [v for row in load_workbook(report)["Biểu 01"].iter_rows(values_only=True)
+             for v in row if v in ("Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu")]
+    assert bands == ["Khá"] * 3  # 97,2 under the bundled 766-2026 would be "Xuất sắc"
+
+
+def test_the_worksheet_functions_read_the_set_a_template_carries(tmp_path):
+    from xl766.excel.udfs import CHISO_XEPLOAI
+
+    text = _province_set(tmp_path, "766-2026-tinh").read_text(encoding="utf-8")
+
+    class Range:
+        def __init__(self, value):
+            self.value = value
+
+        def expand(self, _):
+            return self
+
+    class Sheet:
+        def __init__(self, value):
+            self._value = value
+
+        def range(self, _):
+            return Range(self._value)
+
+    class Book:
+        names = {"BO_CHI_SO": type("N", (), {"refers_to_range": Range("766-2026-tinh")})()}
+        sheets = {"Bộ chỉ số": Sheet([text[:5000], text[5000:]])}
+
+    caller = type("Caller", (), {"sheet": type("S", (), {"book": Book()})()})()
+    assert CHISO_XEPLOAI(97.5, caller=caller) == "Khá"
+    assert CHISO_XEPLOAI(97.5, "766-2026") == "Xuất sắc"
+
+
+# ---- a set file that cannot be right is refused when it is loaded, naming the key
+
+@pytest.mark.parametrize(("before", "after", "message"), [
+    ('{ label = "Tốt", min_points = 80 }', '{ label = "Xuất sắc", min_points = 80 }',
+     "khóa 'classification': tên mức xếp loại trùng nhau: Xuất sắc"),
+    ("total_max = 100", "total_max = inf", "khóa 'total_max': phải là số hữu hạn"),
+    ("total_max = 100", "total_max = 1e308", "khóa 'total_max': vượt giới hạn cho phép"),
+    ('{ label = "Xuất sắc", min_points = 90 }', '{ label = "Xuất sắc", min_points = 150 }',
+     "mức xếp loại cao nhất bắt đầu từ 150 điểm, vượt tổng điểm tối đa 100"),
+    ('{ label = "Khá", min_points = 70 }', '{ label = "Khá", min_points = 80 }',
+     "các mức xếp loại phải xếp theo cận dưới giảm dần, không trùng nhau"),
+    ("max_points = 18\n", "max_points = 18.0000000001\n", "có quá 9 chữ số thập phân"),
+])
+def test_impossible_sets_are_refused_with_the_key(tmp_path, capsys, before, after, message):
+    text = BUNDLED.read_text(encoding="utf-8").replace('id = "766-2026"', 'id = "thu"')
+    assert before in text
+    path = tmp_path / "bo.toml"
+    path.write_text(text.replace(before, after, 1), encoding="utf-8")
+    code, _, err = run(capsys, "cham-diem", PHU_THO_CSV, "--bo-chi-so", path)
+    assert code == 2 and f"Tệp bộ chỉ số '{path}' không hợp lệ" in err and message in err
+
+
+@pytest.mark.parametrize("reference", ["x" * 300, "x" * 300 + ".toml"])
+def test_a_set_reference_too_long_for_a_file_name_is_a_message(capsys, reference):
+    from xl766.excel.udfs import CHISO_XEPLOAI
+
+    code, _, err = run(capsys, "cham-diem", PHU_THO_CSV, "--bo-chi-so", reference)
+    assert code == 2 and "bộ chỉ số" in err
+    assert CHISO_XEPLOAI(50, reference).startswith("Lỗi: ")
+
+
+def test_a_set_file_not_in_utf8_is_a_message(tmp_path, capsys):
+    path = tmp_path / "bo.toml"
+    path.write_bytes('id = "x"\nname = "Bé"\n'.encode("cp1252"))
+    code, _, err = run(capsys, "cham-diem", PHU_THO_CSV, "--bo-chi-so", path)
+    assert code == 2 and "không phải UTF-8" in err

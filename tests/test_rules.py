@@ -91,11 +91,12 @@ def test_not_applicable_policy_lowers_applicable_max_and_converts(custom_set):
         {"ten_don_vi": "Xã B", "A.1/tu": 1, "A.1/mau": 2, "A.2": 3, "A.3%": 100},
     ])
     scores = score_table(table, custom_set)
-    # A: A.1 not applicable → 3 of 6 → converted 3/6 × 10 = 5 → 50% of max → "Đạt" (5 ≥ 50? no:
-    # bands are on the converted score, which is on the set's 10-point scale) → Chưa đạt
+    # A: A.1 not applicable → 3 of 6 → converted 3/6 × 10 = 5, exactly the "Đạt" bound (bands
+    # are on the converted score, on the set's 10-point scale)
     assert scores.indicator_status["A.1"].tolist() == [Status.NOT_APPLICABLE, Status.SCORED]
     assert scores.summary["applicable_max"].tolist() == [6, 10]
-    assert scores.summary["converted"].tolist() == pytest.approx([5, 5])  # 3/6×10; (2+3)/10×10
+    assert scores.summary["converted"].tolist() == [5, 5]  # 3/6×10; (2+3)/10×10
+    assert scores.summary["band"].tolist() == ["Đạt", "Đạt"]
     assert scores.indicators["A.3"].tolist() == [0, 0]  # monitored: shown, never scored
     assert scores.ratios["A.3"].tolist() == [40, 100]
     assert scores.summary["rank"].tolist() == [1, 1]

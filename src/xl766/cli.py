@@ -170,12 +170,16 @@ def cmd_tao_bao_cao(args) -> int:
 
 
 def cmd_tao_mau(args) -> int:
-    from xl766.catalog import load_indicator_set
+    from xl766.catalog import available_sets, load_indicator_set
     from xl766.excel.build import MACROS, build_template
 
-    build_template(load_indicator_set(args.bo_chi_so), Path(args.output),
+    indicator_set = load_indicator_set(args.bo_chi_so)
+    # A set of one's own is carried inside the template: it must score there, on any PC.
+    own_set = (None if args.bo_chi_so in available_sets()
+               else Path(args.bo_chi_so).read_text(encoding="utf-8"))
+    build_template(indicator_set, Path(args.output), own_set=own_set,
                    macros=Path(args.macros) if args.macros else MACROS, overwrite=args.ghi_de)
-    print(f"Đã tạo mẫu '{args.output}' cho bộ chỉ số {args.bo_chi_so}.")
+    print(f"Đã tạo mẫu '{args.output}' cho bộ chỉ số {indicator_set.id}.")
     return 0
 
 

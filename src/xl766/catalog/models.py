@@ -7,9 +7,23 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 _SUM_TOLERANCE = 1e-9
+_MOST_POINTS = 10_000
+_MOST_DECIMALS = 9  # the engine counts points in 10⁻⁹ (xl766.engine.exact)
+
+
+def _few_decimals(value: float) -> float:
+    if round(value, _MOST_DECIMALS) != value:
+        raise ValueError(f"số điểm {_text(value)} có quá {_MOST_DECIMALS} chữ số thập phân")
+    return value
+
+
+# A maximum or a threshold: finite, at most 10.000 points, at most 9 decimals.
+Points = Annotated[float, Field(ge=0, le=_MOST_POINTS, allow_inf_nan=False),
+                   AfterValidator(_few_decimals)]
+Percent = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False), AfterValidator(_few_decimals)]
 
 
 def _text(number: float) -> str:
@@ -59,9 +73,9 @@ class Cited(_Strict):
 class Indicator(Cited):
     code: str = Field(pattern=r"^[A-Z]+\.\d+$")
     name: str = Field(min_length=1)
-    max_points: Annotated[float, Field(ge=0)]
+    max_points: Points
     rule: Rule
-    target_percent: Annotated[float, Field(gt=0, le=100)] | None = None
+    target_percent: Percent | None = None
     zero_denominator: ZeroDenominator = ZeroDenominator.ZERO
 
     @model_validator(mode="after")
@@ -85,7 +99,7 @@ class Indicator(Cited):
 class Group(_Strict):
     code: str = Field(pattern=r"^[A-Z]+$")
     name: str = Field(min_length=1)
-    max_points: Annotated[float, Field(gt=0)]
+    max_points: Annotated[Points, Field(gt=0)]
     indicators: tuple[Indicator, ...] = ()
     # A group with no indicators is entered as group points; it then cites its own source.
     provenance: Provenance | None = None
@@ -113,7 +127,7 @@ class Group(_Strict):
 
 class Band(_Strict):
     label: str = Field(min_length=1)
-    min_points: Annotated[float, Field(ge=0)]
+    min_points: Points
 
 
 class Classification(Cited):
@@ -126,6 +140,11 @@ class Classification(Cited):
             raise ValueError("các mức xếp loại phải xếp theo cận dưới giảm dần, không trùng nhau")
         if mins[-1] != 0:
             raise ValueError("mức xếp loại cuối cùng phải có cận dưới 0")
+        labels = [b.label.strip().casefold() for b in self.bands]
+        repeated = sorted({b.label for b in self.bands
+                           if labels.count(b.label.strip().casefold()) > 1})
+        if repeated:
+            raise ValueError(f"tên mức xếp loại trùng nhau: {', '.join(repeated)}")
         return self
 
 
@@ -146,7 +165,7 @@ class Rounding(Cited):
 
 class Target(Cited):
     label: str
-    percent: Annotated[float, Field(gt=0, le=100)]
+    percent: Percent
 
 
 class LegalDocument(_Strict):
@@ -161,7 +180,7 @@ class IndicatorSet(_Strict):
     name: str
     effective_from: date
     effective_to: date | None = None
-    total_max: Annotated[float, Field(gt=0)]
+    total_max: Annotated[Points, Field(gt=0)]
     legal_basis: tuple[LegalDocument, ...] = Field(min_length=1)
     conversion: Conversion
     blank: Blank
@@ -185,6 +204,10 @@ class IndicatorSet(_Strict):
                 f"tổng điểm tối đa các nhóm là {_text(total)}, khác tổng điểm tối đa "
                 f"{_text(self.total_max)}"
             )
+        top = max(b.min_points for b in self.classification.bands)
+        if top > self.total_max:
+            raise ValueError(f"mức xếp loại cao nhất bắt đầu từ {_text(top)} điểm, vượt tổng điểm "
+                             f"tối đa {_text(self.total_max)}: không đơn vị nào đạt được")
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise ValueError("'effective_to' phải sau 'effective_from'")
         return self

@@ -64,11 +64,11 @@ def _ascii(path: Path) -> str:
                          "(chữ tiếng Việt viết bằng ChrW).") from None
 
 
-def _lay_out(indicator_set: IndicatorSet, path: Path) -> None:
+def _lay_out(indicator_set: IndicatorSet, path: Path, own_set: str | None) -> None:
     from openpyxl import load_workbook
 
     book = load_workbook(quickstart_template(), keep_vba=True)
-    lay_out(book, indicator_set)
+    lay_out(book, indicator_set, own_set)
     # Excel recalculates what changes; a full calculation at every open would start Python.
     book.calculation.fullCalcOnLoad = False
     book.properties.creator = book.properties.lastModifiedBy = "xl766"
@@ -112,7 +112,8 @@ def _add_ribbon(source: Path, target: Path, ribbon_xml: str) -> None:
 
 
 def build_template(indicator_set: IndicatorSet, output: Path, *, macros: Path = MACROS,
-                   overwrite: bool = False) -> None:
+                   overwrite: bool = False, own_set: str | None = None) -> None:
+    """The .xlsm template; ``own_set``, the file of a set that is not bundled, travels in it."""
     output = Path(output)
     if output.suffix.lower() != ".xlsm":
         raise InputError(f"Tệp mẫu '{output.name}' phải có đuôi .xlsm (có macro).")
@@ -123,7 +124,7 @@ def build_template(indicator_set: IndicatorSet, output: Path, *, macros: Path = 
         with tempfile.TemporaryDirectory() as folder:
             # The wrappers name the workbook, so the staged copy carries the output's name.
             staged = Path(folder) / output.name
-            _lay_out(indicator_set, staged)
+            _lay_out(indicator_set, staged, own_set)
             _add_vba(staged, modules, document_body)
             _add_ribbon(staged, temporary, ribbon_xml)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from openpyxl.utils import get_column_letter
 
 from xl766.adapters.errors import InputError
-from xl766.catalog import CatalogError, load_indicator_set
+from xl766.catalog import CatalogError
 from xl766.engine.appendices import column_key
 from xl766.engine.findings import LEVEL_TEXT, Level
 from xl766.report.content import check_input
@@ -46,7 +46,7 @@ def problems(source: ReportInput | Path) -> list[Problem]:
         reference = source.settings.bo_chi_so
         if not reference:
             raise InputError("chưa chọn bộ chỉ số (khóa bo_chi_so)")
-        indicator_set = load_indicator_set(reference)
+        indicator_set = source.indicator_set(reference)
     except (InputError, CatalogError) as error:
         return [Problem(SETTINGS_SHEET, "B1", Level.ERROR, str(error))]
     positions = {table.sheet: {name.casefold(): p

@@ -26,10 +26,17 @@ from xl766.excel import results
 from xl766.excel.udfs import SET_NAME
 from xl766.excel.vba import UDF_MODULE
 from xl766.report.content import ONLINE_PAYMENT
-from xl766.report.inputs import DIGITISATION_SHEET, FEES_SHEET, SCORES_SHEET, SETTINGS_SHEET
+from xl766.report.inputs import (
+    DIGITISATION_SHEET,
+    FEES_SHEET,
+    SCORES_SHEET,
+    SET_SHEET,
+    SETTINGS_SHEET,
+)
 from xl766.report.settings import ReportSettings
 
 GUIDE_SHEET, RESULTS_SHEET, CONFIG_SHEET = "Hướng dẫn", "Kết quả", "xlwings.conf"
+_CELL_CHARACTERS = 30_000  # Excel keeps at most 32.767 characters in a cell
 SCORES_TABLE, FEES_TABLE, DIGITISATION_TABLE = "NhapLieu", "PhiLePhi", "SoHoa"
 TARGET_NAME = "CHI_TIEU_TTTT"
 UNIT_ROWS = 300  # rows ready in each input table; Kết quả's array formula covers as many
@@ -183,7 +190,7 @@ def _input_table(sheet, name: str, columns: list[InputColumn], derived: dict[str
                                                f"{_LAST_ROW}", tableStyleInfo=_STYLE))
 
 
-def _settings(book, indicator_set: IndicatorSet) -> None:
+def _settings(book, indicator_set: IndicatorSet, own: bool) -> None:
     sheet = book.create_sheet(SETTINGS_SHEET)
     _header(sheet, ["khoa", "gia_tri", "Giải thích"], {1: 32, 2: 50, 3: 80})
     target = indicator_set.targets.get(ONLINE_PAYMENT)
@@ -203,7 +210,7 @@ def _settings(book, indicator_set: IndicatorSet) -> None:
         if name:
             book.defined_names[name] = DefinedName(name, attr_text=f"'{SETTINGS_SHEET}'!$B${row}")
         if key == "bo_chi_so":
-            choices = ",".join(compatible_sets(indicator_set))
+            choices = ",".join([indicator_set.id] * own + compatible_sets(indicator_set))
             choice = DataValidation(type="list", formula1=f'"{choices}"', showErrorMessage=True,
                                     errorTitle="Bộ chỉ số", error="Chọn một bộ trong danh sách.")
             choice.add(f"B{row}")
@@ -360,16 +367,29 @@ def _config(sheet) -> None:
     sheet.title, sheet.sheet_state = CONFIG_SHEET, "hidden"
 
 
-def lay_out(book, indicator_set: IndicatorSet) -> None:
-    """Turn xlwings' standalone quickstart book into the xl766 template."""
+def _embedded_set(book, own_set: str) -> None:
+    """A province's own set travels inside its template, so every reader of the workbook (the
+    report, the checks, the worksheet functions) scores with exactly that file."""
+    sheet = book.create_sheet(SET_SHEET)
+    sheet.sheet_state = "hidden"
+    set_text(sheet.cell(1, 1), "bo_chi_so_toml")
+    for row, start in enumerate(range(0, len(own_set), _CELL_CHARACTERS), start=2):
+        set_text(sheet.cell(row, 1), own_set[start:start + _CELL_CHARACTERS])
+
+
+def lay_out(book, indicator_set: IndicatorSet, own_set: str | None = None) -> None:
+    """Turn xlwings' standalone quickstart book into the xl766 template; ``own_set``, the file
+    of a set that is not bundled, is carried in the workbook."""
     guide, config = book.worksheets
     guide.title = GUIDE_SHEET
     _guide(guide, indicator_set)
-    _settings(book, indicator_set)
+    _settings(book, indicator_set, own=bool(own_set))
     _input_table(book.create_sheet(SCORES_SHEET), SCORES_TABLE, scores_columns(indicator_set), {})
     _results(book, indicator_set)
     _fees(book)
     _digitisation(book)
+    if own_set:
+        _embedded_set(book, own_set)
     _config(config)
     book.move_sheet(config, offset=len(book.worksheets) - 1 - book.worksheets.index(config))
     book.active = 0

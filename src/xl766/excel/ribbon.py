@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from xl766.adapters.errors import InputError
+from xl766.catalog import CatalogError
 from xl766.engine.findings import Level
 from xl766.excel.checks import ERRORS_SHEET, HEADER, Problem, problems, report_path
 
@@ -150,7 +151,6 @@ def _fill_scores(book, rows: list[list], headers: list) -> bool:
 def lay_so_lieu_cong() -> None:
     import xlwings as xw
 
-    from xl766.catalog import load_indicator_set
     from xl766.excel.layout import UNIT_ROWS, scores_columns
     from xl766.portal.answers import read_answers
     from xl766.portal.fetch import FetchError
@@ -159,15 +159,16 @@ def lay_so_lieu_cong() -> None:
 
     book = xw.Book.caller()
     with _saved_copy(book) as copy:
-        settings = read_report_input(copy).settings
+        source = read_report_input(copy)
+    settings = source.settings
     try:
-        indicator_set = load_indicator_set(settings.bo_chi_so or "766-2026")
+        indicator_set = source.indicator_set(settings.bo_chi_so or "766-2026")
         folder = _ask_folder(book) or _download(book, settings)
         if folder is None:
             return
         period = settings.period if settings.ky_bao_cao else None
         capture = read_answers([folder], period)
-    except (InputError, FetchError) as error:
+    except (InputError, CatalogError, FetchError) as error:
         book.app.alert(str(error)[:_ALERT_CHARACTERS], TITLE)
         return
     if capture.has_errors:

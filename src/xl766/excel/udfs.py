@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import xlwings as xw
 
-from xl766.catalog import CatalogError, load_indicator_set
+from xl766.catalog import CatalogError, available_sets, load_indicator_set
 from xl766.catalog.models import ConversionMethod, IndicatorSet, Rule
 from xl766.engine.appendices import rate
 from xl766.engine.findings import Level
@@ -34,6 +34,7 @@ from xl766.engine.scoring import (
     score_table,
 )
 from xl766.excel.results import TableError, result_table
+from xl766.report.inputs import SET_SHEET
 
 SET_NAME = "BO_CHI_SO"  # the workbook-level name of the Cấu hình cell holding the set's id
 CATEGORY = "xl766"
@@ -63,11 +64,21 @@ def _shown(value: float):
 
 
 @functools.lru_cache(maxsize=16)
-def _load(reference: str) -> IndicatorSet:
+def _load(reference: str, embedded: str | None = None) -> IndicatorSet:
     try:
-        return load_indicator_set(reference)
+        return load_indicator_set(reference, embedded=embedded)
     except CatalogError as error:
         raise ArgumentError(str(error)) from None
+
+
+def _workbook_set(caller) -> str | None:
+    """The set file a template built from a province's own set carries (Excel only)."""
+    try:
+        cells = caller.sheet.book.sheets[SET_SHEET].range("A2").expand("down").value
+    except Exception:  # no caller (plain Python), no such sheet, or a COM error: none
+        return None
+    pieces = cells if isinstance(cells, list) else [cells]
+    return "".join(p for p in pieces if isinstance(p, str)) or None
 
 
 def _workbook_choice(caller) -> str | None:
@@ -82,7 +93,10 @@ def _indicator_set(bo_chi_so, caller) -> IndicatorSet:
     reference = bo_chi_so if not _blank(bo_chi_so) else _workbook_choice(caller)
     if _blank(reference):
         raise ArgumentError("chưa chọn bộ chỉ số (trang Cấu hình, ô bo_chi_so)")
-    return _load(str(reference).strip())
+    reference = str(reference).strip()
+    if reference in available_sets():
+        return _load(reference)
+    return _load(reference, _workbook_set(caller))
 
 
 def _named(items, code, kind: str, indicator_set: IndicatorSet):

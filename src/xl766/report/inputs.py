@@ -8,12 +8,15 @@ from pathlib import Path
 
 from xl766.adapters.errors import InputError
 from xl766.adapters.tables import SCORES_SHEET, RawTable, read_table, read_workbook
+from xl766.catalog import IndicatorSet, load_indicator_set
 from xl766.engine.inputs import texts
 from xl766.report.settings import ReportSettings
 
 SETTINGS_SHEET = "Cấu hình"
 FEES_SHEET = "Phí, lệ phí"
 DIGITISATION_SHEET = "Số hóa"
+# A template built from a province's own set carries that set's file here (column A, from A2).
+SET_SHEET = "Bộ chỉ số"
 
 
 @dataclass(frozen=True)
@@ -22,6 +25,11 @@ class ReportInput:
     scores: RawTable
     fees: RawTable | None
     digitisation: RawTable | None
+    embedded_set: str | None = None  # the TOML of the set the template was built from
+
+    def indicator_set(self, reference: str) -> IndicatorSet:
+        """The set named on Cấu hình: the one this workbook carries, or a bundled one or file."""
+        return load_indicator_set(reference, embedded=self.embedded_set)
 
 
 def _settings_sheet(table: RawTable) -> ReportSettings:
@@ -33,15 +41,24 @@ def _settings_sheet(table: RawTable) -> ReportSettings:
     return ReportSettings.from_pairs(pairs, f"Trang '{SETTINGS_SHEET}'")
 
 
+def _embedded_set(table: RawTable | None) -> str | None:
+    """The set's text, written in pieces down column A (a cell holds at most 32.767 characters)."""
+    if table is None:
+        return None
+    pieces = [cell for cell in table.frame.iloc[:, 0].tolist() if isinstance(cell, str)]
+    return "".join(pieces) or None
+
+
 def read_report_input(path: Path) -> ReportInput:
     """One open of the workbook for every sheet it has."""
     path = Path(path)
     if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
         names, tables = read_workbook(path, [SCORES_SHEET, SETTINGS_SHEET, FEES_SHEET,
-                                             DIGITISATION_SHEET])
+                                             DIGITISATION_SHEET, SET_SHEET])
         if SCORES_SHEET in names:
             settings = (_settings_sheet(tables[SETTINGS_SHEET]) if SETTINGS_SHEET in tables
                         else ReportSettings())
             return ReportInput(settings, tables[SCORES_SHEET], tables.get(FEES_SHEET),
-                               tables.get(DIGITISATION_SHEET))
+                               tables.get(DIGITISATION_SHEET),
+                               _embedded_set(tables.get(SET_SHEET)))
     return ReportInput(ReportSettings(), read_table(path), None, None)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from xl766.adapters.errors import InputError
 from xl766.adapters.files import check_output, write_atomically
-from xl766.catalog import load_indicator_set
 from xl766.report.content import ReportContent, assemble
 from xl766.report.inputs import ReportInput, read_report_input
 from xl766.report.settings import ReportSettings
@@ -42,7 +41,7 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
         raise InputError("Chưa có kỳ báo cáo: ghi ở trang 'Cấu hình' (ky_bao_cao) hoặc dùng --ky.")
     settings.period  # noqa: B018 - validates the period before any work
     previous = read_report_input(Path(previous_path)) if previous_path else None
-    content = assemble(source, load_indicator_set(settings.bo_chi_so), settings, previous)
+    content = assemble(source, source.indicator_set(settings.bo_chi_so), settings, previous)
     if content.errors:
         lines = [f"Số liệu có {len(content.errors)} lỗi; chưa lập báo cáo:"]
         lines += [e.finding.describe(e.sheet) for e in content.errors]
