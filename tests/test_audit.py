@@ -1,6 +1,7 @@
 """Regression tests for the classes an adversarial audit found: each once gave a wrong result
 with exit 0, accepted bad input without a word, or ended in a traceback."""
 
+import csv
 import json
 from pathlib import Path
 
@@ -181,3 +182,30 @@ def test_a_set_file_not_in_utf8_is_a_message(tmp_path, capsys):
     path.write_bytes('id = "x"\nname = "Bé"\n'.encode("cp1252"))
     code, _, err = run(capsys, "cham-diem", PHU_THO_CSV, "--bo-chi-so", path)
     assert code == 2 and "không phải UTF-8" in err
+
+
+# ---- what cham-diem prints
+
+def test_scored_and_unscored_units_mixed_print_no_nan(tmp_path, capsys):
+    with PHU_THO_CSV.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))[:6]
+    for column in ("CKMB.1/tu", "CKMB.1/mau"):
+        rows[2][rows[0].index(column)] = ""
+    table = tmp_path / "t.csv"
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    code, out, _ = run(capsys, "cham-diem", table, "--bo-chi-so", "766-2026")
+    assert code == 0 and "nan" not in out.lower()
+    assert out.count("chưa đủ số liệu") == 1
+    assert [u["band"] for u in scored(capsys, table)].count(None) == 1
+
+
+def test_a_note_without_a_column_repeated_on_many_rows_names_no_column(tmp_path, capsys):
+    # 89,96 shows as "90,0" but is below 90: a note on the unit, not on a column
+    groups = "17.96,17.27,9.68,8.87,14.49,21.69"
+    table = tmp_path / "t.csv"
+    table.write_text("ten_don_vi,CKMB,TDGQ,DVCTT,TTTT,MDHL,SHHS\n"
+                     + "".join(f"Xã {n},{groups}\n" for n in range(5)), encoding="utf-8")
+    code, _, err = run(capsys, "cham-diem", table, "--bo-chi-so", "766-2026")
+    assert code == 0 and "5 dòng (2, 3, 4, 5, 6): điểm 89,960 hiển thị thành 90,0" in err
+    assert "None" not in err

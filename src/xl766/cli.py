@@ -94,8 +94,9 @@ def _report_findings(findings, sheet: str, *, levels) -> None:
         elif finding.row == rows[0]:
             shown = ", ".join(map(str, rows[:_ROWS_NAMED])) + (
                 ", …" if len(rows) > _ROWS_NAMED else "")
+            column = f", cột '{finding.column}'" if finding.column else ""
             lines.append(f"[{LEVEL_TEXT[Level.NOTE]}] trang '{sheet}', {len(rows)} dòng "
-                         f"({shown}), cột '{finding.column}': {finding.message}")
+                         f"({shown}){column}: {finding.message}")
     if lines:
         print("\n".join(lines), file=sys.stderr)
 

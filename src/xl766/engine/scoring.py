@@ -502,7 +502,8 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
         "published_total": to_float(published_ticks, published_known),
         "applicable_max": to_float(applicable_max, np.ones(n, bool)),
         "converted": converted.as_float(),
-        "band": _band_labels(indicator_set, converted),
+        # object, not pandas' text dtype: an unscored unit's band is None, never "nan"
+        "band": pd.Series(_band_labels(indicator_set, converted), index=labels, dtype=object),
         "rank": _rank(converted, labels),
     }, index=labels)
     return Scores(
