@@ -209,3 +209,67 @@ def test_a_note_without_a_column_repeated_on_many_rows_names_no_column(tmp_path,
     code, _, err = run(capsys, "cham-diem", table, "--bo-chi-so", "766-2026")
     assert code == 0 and "5 dòng (2, 3, 4, 5, 6): điểm 89,960 hiển thị thành 90,0" in err
     assert "None" not in err
+
+
+# ---- settings read with their types
+
+TUAN_GIAO_CSV = EXAMPLES / "tuan-giao-2023-09-bieu01.csv"
+_BASE_SETTINGS = 'ky_bao_cao = "2023-09"\nbo_chi_so = "dienbien-459-2023"\n'
+
+
+def _report_with(tmp_path, capsys, settings_text: str) -> tuple[int, str, Path]:
+    settings = tmp_path / "cau-hinh.toml"
+    settings.write_text(_BASE_SETTINGS + settings_text, encoding="utf-8")
+    draft = tmp_path / "b.docx"
+    code, _, err = run(capsys, "tao-bao-cao", TUAN_GIAO_CSV, "-o", tmp_path / "b.xlsx",
+                       "--cau-hinh", settings, "--van-ban", draft)
+    return code, err, draft
+
+
+@pytest.mark.parametrize(("line", "key"), [
+    ("so_bao_cao = true\n", "so_bao_cao"),
+    ('nguoi_ky = ["A", "B"]\n', "nguoi_ky"),
+    ('co_quan_bao_cao = { TEN = "X" }\n', "co_quan_bao_cao"),
+    ("dia_danh = 2023-10-05\n", "dia_danh"),
+    ("ngay_bao_cao = 10:30:00\n", "ngay_bao_cao"),
+])
+def test_settings_of_the_wrong_type_are_refused_by_key(tmp_path, capsys, line, key):
+    code, err, draft = _report_with(tmp_path, capsys, line)
+    assert code == 2 and f"khóa '{key}' phải là chữ trong ngoặc kép" in err
+    assert not draft.exists() and not (tmp_path / "b.xlsx").exists()
+
+
+def test_settings_read_with_their_types(tmp_path, capsys):
+    from docx import Document
+
+    code, err, draft = _report_with(tmp_path, capsys, (
+        "so_bao_cao = 125\nngay_bao_cao = 2023-10-05\ndia_danh = \"Tuần Giáo\"\n"
+        'noi_nhan = ["Văn phòng UBND tỉnh", "Lưu: VT"]\nnguoi_ky = "Nguyễn\\u0007 Văn Bách"\n'))
+    assert code == 0, err
+    document = Document(draft)
+    texts = [p.text for table in document.tables for row in table.rows for cell in row.cells
+             for p in cell.paragraphs]
+    header = [p.text for p in Document(draft).tables[0].rows[0].cells[1].paragraphs]
+    assert "Tuần Giáo, ngày 05 tháng 10 năm 2023" in header
+    assert any("Văn phòng UBND tỉnh" in t for t in texts) and any("Lưu: VT" in t for t in texts)
+    signer = [p.text for p in Document(draft).tables[-1].rows[0].cells[1].paragraphs if p.text]
+    assert signer[-1] == "Nguyễn Văn Bách"  # the control character is dropped
+
+
+@pytest.mark.parametrize(("value", "works"), [("05/10/2023", True), ("5/10/2023", True),
+                                              ("2023-10-05", True), ("31/02/2023", False),
+                                              ("mùng 5", False)])
+def test_the_issue_date_is_a_real_date(tmp_path, capsys, value, works):
+    code, err, _ = _report_with(tmp_path, capsys, f'ngay_bao_cao = "{value}"\n')
+    assert (code == 0) is works, err
+    if not works:
+        assert "khóa 'ngay_bao_cao' phải là ngày dạng NGÀY/THÁNG/NĂM" in err
+
+
+def test_a_cau_hinh_key_written_twice_is_refused(tmp_path, capsys):
+    book = load_workbook(EXAMPLES / "tuan-giao-2023-09.xlsx")
+    sheet = book["Cấu hình"]
+    sheet.append(["ky_bao_cao", "2023-08"])
+    book.save(tmp_path / "in.xlsx")
+    code, _, err = run(capsys, "tao-bao-cao", tmp_path / "in.xlsx", "-o", tmp_path / "b.xlsx")
+    assert code == 2 and "khóa ghi nhiều lần: 'ky_bao_cao' ở các dòng" in err

@@ -36,8 +36,18 @@ def _settings_sheet(table: RawTable) -> ReportSettings:
     frame = table.frame
     if frame.shape[1] < 2:
         raise InputError(f"Trang '{SETTINGS_SHEET}' cần hai cột: khóa (cột A) và giá trị (cột B).")
-    pairs = {key: value or "" for key, value in
-             zip(texts(frame.iloc[:, 0]), texts(frame.iloc[:, 1]), strict=True) if key}
+    pairs: dict[str, str] = {}
+    rows: dict[str, list[int]] = {}
+    for row, key, value in zip(frame.index, texts(frame.iloc[:, 0]), texts(frame.iloc[:, 1]),
+                               strict=True):
+        if key:
+            pairs[key] = value or ""
+            rows.setdefault(key, []).append(row)
+    repeated = [f"'{key}' ở các dòng {', '.join(map(str, found))}"
+                for key, found in rows.items() if len(found) > 1]
+    if repeated:  # which one the clerk meant cannot be guessed
+        raise InputError(f"Trang '{SETTINGS_SHEET}', cột A: khóa ghi nhiều lần: "
+                         f"{'; '.join(repeated)}. Chỉ giữ một dòng cho mỗi khóa.")
     return ReportSettings.from_pairs(pairs, f"Trang '{SETTINGS_SHEET}'")
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields, replace
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from xl766.adapters.errors import InputError
+from xl766.adapters.safe_text import without_control_characters
+from xl766.engine.numbers import short_number
 from xl766.engine.period import Period
 
 BLANK = "\u00a0" * 6  # room left for the clerk to write by hand
@@ -24,6 +26,40 @@ DEFAULT_TITLES = {
 
 DEFAULT_SUBJECT = ("Kết quả đánh giá chất lượng phục vụ người dân, doanh nghiệp trong thực hiện "
                    "TTHC, DVC theo thời gian thực trên môi trường điện tử {ten_ky}")
+
+
+def _setting_text(key: str, value) -> str | None:
+    """A settings file's value as the Cấu hình sheet would hold it; None when its type cannot
+    be meant for this key (true, a table, a time...)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float) and key in _NUMBER_KEYS:
+        return short_number(value) if isinstance(value, float) else str(value)
+    if isinstance(value, date) and not isinstance(value, datetime) and key == "ngay_bao_cao":
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, list) and key == "noi_nhan" and all(isinstance(v, str) for v in value):
+        return ";".join(value)
+    return None
+
+
+_NUMBER_KEYS = {"chi_tieu_thanh_toan_truc_tuyen", "so_bao_cao", "ky_bao_cao"}
+_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+
+
+def _issue_date(text: str, origin: str) -> str:
+    """ngay_bao_cao as DD/MM/YYYY (a real date); YYYY-MM-DD is read too."""
+    found = _DATE.fullmatch(text)
+    try:
+        day = (date(int(found[3]), int(found[2]), int(found[1])) if found
+               else date.fromisoformat(text))
+    except (TypeError, ValueError):
+        raise InputError(f"{origin}: khóa 'ngay_bao_cao' phải là ngày dạng NGÀY/THÁNG/NĂM "
+                         f"(ví dụ 05/10/2026), nhận '{text}'") from None
+    # Nghị định 30/2020: a zero before days below 10 and before months 1 and 2
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"{day.day:02d}/{month}/{day.year}"
 
 
 @dataclass(frozen=True)
@@ -59,18 +95,33 @@ class ReportSettings:
         if unknown:
             raise InputError(f"{origin}: khóa không dùng được: {', '.join(unknown)} "
                              f"(các khóa: {', '.join(sorted(known))})")
-        return cls(**{k: v for k, v in pairs.items() if v})
+        values = {k: without_control_characters(v).strip() for k, v in pairs.items()}
+        if values.get("ngay_bao_cao"):
+            values["ngay_bao_cao"] = _issue_date(values["ngay_bao_cao"], origin)
+        return cls(**{k: v for k, v in values.items() if v})
 
     @classmethod
     def from_file(cls, path) -> ReportSettings:
         """A small TOML file with the keys of the Cấu hình sheet, for CLI runs on plain tables."""
         import tomllib
 
+        origin = f"Tệp cấu hình '{path}'"
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            raise InputError(f"{origin} không phải UTF-8: lưu lại với mã hoá UTF-8.") from None
         except (OSError, tomllib.TOMLDecodeError) as exc:
             raise InputError(f"Không đọc được tệp cấu hình '{path}': {exc}") from None
-        return cls.from_pairs({k: str(v) for k, v in data.items()}, f"Tệp cấu hình '{path}'")
+        texts, wrong = {}, []
+        for key, value in data.items():
+            text = _setting_text(key, value)
+            if text is None:
+                wrong.append(f"khóa '{key}' phải là chữ trong ngoặc kép, nhận {value!r}")
+            else:
+                texts[key] = text
+        if wrong:
+            raise InputError(f"{origin}: " + "; ".join(wrong))
+        return cls.from_pairs(texts, origin)
 
     def overridden(self, **values) -> ReportSettings:
         return replace(self, **{k: v for k, v in values.items() if v})
