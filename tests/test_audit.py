@@ -273,3 +273,36 @@ def test_a_cau_hinh_key_written_twice_is_refused(tmp_path, capsys):
     book.save(tmp_path / "in.xlsx")
     code, _, err = run(capsys, "tao-bao-cao", tmp_path / "in.xlsx", "-o", tmp_path / "b.xlsx")
     assert code == 2 and "khóa ghi nhiều lần: 'ky_bao_cao' ở các dòng" in err
+
+
+# ---- report input odds: each a decision (README, "Cách đọc từng ô")
+
+def test_a_hidden_row_is_scored_like_any_other(tmp_path, capsys):
+    book = load_workbook(EXAMPLES / "tuan-giao-2023-09.xlsx")
+    book["Nhập liệu"].row_dimensions[3].hidden = True  # hiding a unit does not drop it
+    book.save(tmp_path / "in.xlsx")
+    assert len(scored(capsys, tmp_path / "in.xlsx", "dienbien-459-2023")) == 19
+
+
+def test_a_cached_excel_error_is_not_a_unit_name(tmp_path, capsys):
+    table = tmp_path / "t.csv"
+    table.write_text("ten_don_vi,CKMB.1\nXã A,5\n#N/A,4\n#N/A,3\n", encoding="utf-8")
+    code, _, err = run(capsys, "cham-diem", table, "--bo-chi-so", "dienbien-459-2023")
+    assert code == 2
+    assert err.count("ô hiện lỗi Excel #N/A") == 2 and "trùng đơn vị" not in err
+
+
+def test_a_zero_width_space_does_not_make_another_unit(tmp_path, capsys):
+    table = tmp_path / "t.csv"
+    table.write_text("ten_don_vi,CKMB.1\nXã A,5\nXã\u200b A,4\n", encoding="utf-8")
+    code, _, err = run(capsys, "cham-diem", table, "--bo-chi-so", "dienbien-459-2023")
+    assert code == 2 and "dòng 3, cột 'ten_don_vi': trùng đơn vị với dòng 2" in err
+
+
+def test_a_sheet_name_with_a_trailing_space_is_still_read(tmp_path, capsys):
+    book = load_workbook(EXAMPLES / "tuan-giao-2023-09.xlsx")
+    book["Phí, lệ phí"].title = "Phí, lệ phí "
+    book.save(tmp_path / "in.xlsx")
+    code, _, err = run(capsys, "tao-bao-cao", tmp_path / "in.xlsx", "-o", tmp_path / "b.xlsx")
+    assert code == 0, err
+    assert "Biểu 02" in load_workbook(tmp_path / "b.xlsx").sheetnames

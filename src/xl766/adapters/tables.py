@@ -153,9 +153,14 @@ def read_workbook(path: Path, sheets: list[str] | None = None
         raise InputError(f"Không mở được '{path.name}' như một tệp Excel: {exc}") from None
     try:
         names = book.sheetnames
-        chosen = [n for n in sheets if n in names] if sheets is not None else names[:1]
+        # "Phí, lệ phí " with a stray space or other case is still that sheet
+        actual = {name.strip().casefold(): name for name in reversed(names)}
+        chosen = ({wanted: actual[wanted.strip().casefold()] for wanted in sheets
+                   if wanted.strip().casefold() in actual} if sheets is not None
+                  else {name: name for name in names[:1]})
         with_formats = _has_percent_formats(book)
-        tables = {name: _sheet_table(path, book[name], with_formats) for name in chosen}
+        tables = {wanted: _sheet_table(path, book[name], with_formats)
+                  for wanted, name in chosen.items()}
     finally:
         book.close()
     return names, tables

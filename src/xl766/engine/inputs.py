@@ -217,6 +217,11 @@ def check_units(names: list, codes: list, labels: pd.Index, out: Collector,
     missing = np.array([not name for name in names], dtype=bool)
     if has_name_column:  # with no name column at all, the header finding says it once
         out.cells(missing, UNIT_NAME, lambda p: "thiếu tên đơn vị")
+    for column, values in ((UNIT_NAME, names), (UNIT_CODE, codes)):
+        failed = np.array([value in EXCEL_ERRORS for value in values], dtype=bool)
+        out.cells(failed, column, lambda p, v=values: (
+            f"ô hiện lỗi Excel {v[p]} (công thức tính sai), không phải tên hay mã đơn vị: sửa "
+            "công thức hoặc gõ giá trị"))
     first_by_code: dict[str, int] = {}
     first_by_name: dict[str, int] = {}
     all_coded = all(codes)  # then names identify nothing: codes alone say what is a duplicate
@@ -227,7 +232,7 @@ def check_units(names: list, codes: list, labels: pd.Index, out: Collector,
                     Level.ERROR, f"trùng đơn vị với dòng {labels[first_by_code[code]]} "
                     f"(cùng mã '{code}')", UNIT_CODE, int(labels[position])))
             first_by_code.setdefault(code, position)
-        if not name or all_coded:
+        if not name or all_coded or name in EXCEL_ERRORS:
             continue
         earlier = first_by_name.setdefault(normalise(name), position)
         # Two units with codes of their own may share a name (Xã Tân Lập in many provinces).
@@ -334,7 +339,12 @@ def texts(cells: pd.Series) -> list[str | None]:
     return [_text(cell) for cell in cells.tolist()]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters are noise no file can keep; zero-width characters are invisible, and would
+# make "Xã A" and "Xã\u200b A" two units.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\u2060\ufeff]")
+# What a formula that failed shows; openpyxl reads the cached error as this text.
+EXCEL_ERRORS = frozenset(("#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NUM!", "#NAME?", "#NULL!",
+                          "#SPILL!", "#CALC!", "#GETTING_DATA"))
 
 
 def _text(cell) -> str | None:
