@@ -306,3 +306,34 @@ def test_a_sheet_name_with_a_trailing_space_is_still_read(tmp_path, capsys):
     code, _, err = run(capsys, "tao-bao-cao", tmp_path / "in.xlsx", "-o", tmp_path / "b.xlsx")
     assert code == 0, err
     assert "Biểu 02" in load_workbook(tmp_path / "b.xlsx").sheetnames
+
+
+# ---- tracebacks that are now messages
+
+@pytest.mark.parametrize("period", ["9999-12", "0000-01"])
+def test_a_period_outside_the_calendar_is_a_message(tmp_path, capsys, period):
+    code, _, err = run(capsys, "tao-bao-cao", EXAMPLES / "tuan-giao-2023-09.xlsx", "-o",
+                       tmp_path / "b.xlsx", "--ky", period)
+    assert code == 2 and "ngoài khoảng 2000–2099" in err
+
+
+def test_a_400_digit_number_is_a_message_everywhere(tmp_path, capsys):
+    import pandas as pd
+
+    from xl766.catalog import load_indicator_set
+    from xl766.engine import score_table
+    from xl766.excel.udfs import CHISO_DIEM, CHISO_TYLE
+
+    huge = 10**400  # what openpyxl gives for such a cell of an .xlsx
+    table = pd.DataFrame({"ten_don_vi": ["Xã A"], "CKMB.1": [huge], "TDGQ.1/tu": [huge],
+                          "TDGQ.1/mau": [5]}, index=[2], dtype=object)
+    messages = [f.message for f in score_table(table, load_indicator_set("766-2026")).findings]
+    assert messages.count("số 10000000000000000000… (401 ký tự) quá lớn") == 2
+    assert CHISO_DIEM("CKMB.1", huge, None, "766-2026") == (
+        "Lỗi: số 10000000000000000000… (401 ký tự) quá lớn")
+    assert CHISO_TYLE(huge, huge).startswith("Lỗi: tử số: số 1000")
+    csv_table = tmp_path / "t.csv"
+    csv_table.write_text(f"ten_don_vi,TDGQ.1/tu,TDGQ.1/mau\nXã A,{'1' * 400},{'1' * 401}\n",
+                         encoding="utf-8")
+    code, _, err = run(capsys, "cham-diem", csv_table, "--bo-chi-so", "766-2026")
+    assert code == 2 and "số đếm 11111111111111111111… (400 ký tự) quá lớn" in err

@@ -99,8 +99,16 @@ def shown(cell) -> str:
     if isinstance(cell, bool):
         return str(cell).upper()
     if isinstance(cell, int | float):
-        return short_number(cell)
-    return str(cell).strip()
+        try:
+            return short_number(cell)
+        except OverflowError:
+            return _abridged(str(cell))
+    return _abridged(str(cell).strip())
+
+
+def _abridged(text: str) -> str:
+    """A long cell quoted by its start and its length, so a message stays readable."""
+    return text if len(text) <= 40 else f"{text[:20]}… ({len(text)} ký tự)"
 
 
 def _resolve_headers(raw: pd.DataFrame, indicator_set: IndicatorSet,
@@ -145,6 +153,8 @@ def _unknown_column_message(text: str, indicator_set: IndicatorSet, accepted: li
 def unreadable_message(shown: str) -> str:
     if shown in DASHES:
         return "dấu gạch '-' không phải là số liệu: để trống nếu chưa có số liệu, ghi 0 nếu là 0"
+    if shown.split("…")[0].isdigit() and "…" in shown:
+        return f"số {shown} quá lớn"
     if shown.startswith("="):
         return (f"ô có công thức {shown} nhưng chưa có giá trị đã tính: mở tệp trong Excel, "
                 "lưu lại rồi chạy lại")

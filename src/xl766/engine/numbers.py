@@ -49,6 +49,8 @@ def _printed_decimals(cell) -> int:
         text = cell.strip().replace(" ", "")
         if _DOT_THOUSANDS.fullmatch(text):
             text = text.replace(".", "")
+    elif isinstance(cell, int):
+        text = ""
     else:
         number = float(cell)
         text = "" if number.is_integer() else repr(number)
@@ -73,9 +75,8 @@ def parse_numbers(cells: pd.Series, *, whole: bool = False, with_decimals: bool 
     raw = cells.to_numpy(dtype=object)
     try:
         values = raw.astype(float)
-    except (ValueError, TypeError):  # some cell is not a plain number: each one coerced
-        values = np.array(pd.to_numeric(pd.Series(raw, dtype=object), errors="coerce"),
-                          dtype=float)
+    except (ValueError, TypeError, OverflowError):  # some cell is not a plain number
+        values = np.array([_as_float(cell) for cell in raw], dtype=float)
     values[~np.isfinite(values)] = np.nan
     blank = np.zeros(len(raw), dtype=bool)
     doubtful = np.isnan(values)
@@ -114,6 +115,18 @@ def parse_numbers(cells: pd.Series, *, whole: bool = False, with_decimals: bool 
     return ParsedNumbers(values, blank, unreadable, decimals)
 
 
+def _as_float(cell) -> float:
+    """A cell that is plainly a number as a float; NaN for anything else, an integer too large
+    for a float (a 400-digit cell) included."""
+    if isinstance(cell, bool) or not isinstance(cell, int | float | str):
+        return math.nan
+    try:
+        value = float(cell)
+    except (ValueError, OverflowError):
+        return math.nan
+    return value if math.isfinite(value) else math.nan
+
+
 def parse_number(cell, *, whole: bool = False, dash_is_zero: bool = False) -> float | None:
     """One cell read as parse_numbers reads a column: None when blank, NaN when unreadable."""
     if cell is None or (isinstance(cell, float) and math.isnan(cell)):
@@ -121,7 +134,7 @@ def parse_number(cell, *, whole: bool = False, dash_is_zero: bool = False) -> fl
     if isinstance(cell, bool) or not isinstance(cell, int | float | str):
         return math.nan  # TRUE/FALSE, dates: not numbers
     if not isinstance(cell, str):
-        return float(cell) if math.isfinite(cell) else math.nan
+        return _as_float(cell)
     if not cell.strip():
         return None
     if "_" not in cell and not (whole and "." in cell):

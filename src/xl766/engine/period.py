@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 _FORM = re.compile(r"(\d{4})(?:-(?:(\d{1,2})|[Qq]([1-4])))?")
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_YEARS = (2000, 2099)
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,11 @@ class Period:
             raise ValueError(f"kỳ báo cáo '{text}' phải có dạng YYYY-MM (tháng, vd 2026-09), "
                              "YYYY-Qn (quý, vd 2026-Q3) hoặc YYYY (năm)")
         quarter = int(match.group(3)) if match.group(3) else None
-        return cls(int(match.group(1)), month, quarter)
+        year = int(match.group(1))
+        if not _YEARS[0] <= year <= _YEARS[1]:  # 9999-12 has no following month to end on
+            raise ValueError(f"kỳ báo cáo '{text}': năm {year} ngoài khoảng {_YEARS[0]}–"
+                             f"{_YEARS[1]}")
+        return cls(year, month, quarter)
 
     def __str__(self) -> str:
         if self.month:
