@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from xl766.adapters.errors import InputError
+from xl766.adapters.safe_text import csv_safe
 from xl766.catalog import CatalogError
 from xl766.engine.findings import Level
 from xl766.excel.checks import ERRORS_SHEET, HEADER, Problem, problems, report_path
@@ -138,7 +139,9 @@ def _fill_scores(book, rows: list[list], headers: list) -> bool:
     from xl766.report.inputs import SCORES_SHEET
 
     sheet = book.sheets[SCORES_SHEET]
-    body = sheet.range((2, 1), (UNIT_ROWS + 1, len(headers)))
+    # Rows typed below the table's own are units too: they are counted and cleared with it.
+    last = max(UNIT_ROWS + 1, sheet.used_range.last_cell.row)
+    body = sheet.range((2, 1), (last, len(headers)))
     typed = sum(any(v not in (None, "") for v in row) for row in body.value)
     if typed and book.app.alert(f"Trang {SCORES_SHEET} đang có {typed} dòng. Xóa và thay bằng "
                                 f"{len(rows)} đơn vị từ Cổng?", TITLE, buttons="yes_no") != "yes":
@@ -154,7 +157,7 @@ def lay_so_lieu_cong() -> None:
     from xl766.excel.layout import UNIT_ROWS, scores_columns
     from xl766.portal.answers import read_answers
     from xl766.portal.fetch import FetchError
-    from xl766.portal.table import as_percentages, portal_table
+    from xl766.portal.table import as_fractions, portal_table
     from xl766.report.inputs import read_report_input
 
     book = xw.Book.caller()
@@ -181,8 +184,10 @@ def lay_so_lieu_cong() -> None:
                        "dùng xl766 nhap-cong rồi xl766 tao-bao-cao.", TITLE)
         return
     headers = [c.header for c in scores_columns(indicator_set)]
-    values = as_percentages(table, indicator_set).reindex(columns=headers)
-    rows = values.astype(object).where(values.notna(), None).to_numpy().tolist()
+    values = as_fractions(table, indicator_set).reindex(columns=headers)
+    # Excel turns text starting with =, +, - or @ into a formula unless it leads with "'"
+    rows = [[csv_safe(v) for v in row]
+            for row in values.astype(object).where(values.notna(), None).to_numpy().tolist()]
     if not _fill_scores(book, rows, headers):
         return
     warnings = [p.describe() for p in capture.problems + notes if p.level is not Level.ERROR]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from xl766.catalog.models import IndicatorSet, ZeroDenominator
@@ -164,25 +165,29 @@ def _quality_summary(units: list[_Unit]) -> list[Problem]:
             for note, n in counted.items()]
 
 
-_PERCENT_WHEN_NONE_ARISE = {ZeroDenominator.ZERO: 0.0, ZeroDenominator.FULL: 100.0}
+_RATE_WHEN_NONE_ARISE = {ZeroDenominator.ZERO: 0.0, ZeroDenominator.FULL: 1.0}
 
 
-def as_percentages(table: pd.DataFrame, indicator_set: IndicatorSet) -> pd.DataFrame:
-    """The same table with each count pair as one percent (the template's Nhập liệu takes
-    percents). A zero denominator becomes the percent that scores as the set's policy says."""
+def as_fractions(table: pd.DataFrame, indicator_set: IndicatorSet) -> pd.DataFrame:
+    """The same table with each indicator as one rate, a fraction of 1: what the template's
+    Nhập liệu cells (formatted 0.00%) hold, 96,89% as 0,9689. Counts become their quotient (a
+    zero denominator the rate that scores as the set's policy says); a percent the portal gives
+    is divided by 100."""
     frame = table.copy()
     for indicator in indicator_set.indicators:
-        tu, mau = f"{indicator.code}/tu", f"{indicator.code}/mau"
-        if tu not in frame or mau not in frame:
+        column, tu, mau = (f"{indicator.code}%", f"{indicator.code}/tu",
+                           f"{indicator.code}/mau")
+        if column not in frame and not (tu in frame and mau in frame):
             continue
-        numerator = pd.to_numeric(frame[tu], errors="coerce")
-        denominator = pd.to_numeric(frame[mau], errors="coerce")
-        percent = (numerator / denominator.where(denominator != 0) * 100).astype(object)
-        none_arise = _PERCENT_WHEN_NONE_ARISE.get(indicator.zero_denominator)
-        percent[denominator.eq(0).to_numpy()] = none_arise
-        if f"{indicator.code}%" in frame:
-            percent = frame[f"{indicator.code}%"].where(frame[f"{indicator.code}%"].notna(),
-                                                        percent)
-        frame[f"{indicator.code}%"] = percent
-        frame = frame.drop(columns=[tu, mau])
+        rate = (pd.to_numeric(frame[column], errors="coerce") / 100 if column in frame
+                else pd.Series(np.nan, index=frame.index))
+        if tu in frame and mau in frame:
+            numerator = pd.to_numeric(frame[tu], errors="coerce")
+            denominator = pd.to_numeric(frame[mau], errors="coerce")
+            from_counts = numerator / denominator.where(denominator != 0)
+            from_counts[denominator.eq(0).to_numpy()] = _RATE_WHEN_NONE_ARISE.get(
+                indicator.zero_denominator, np.nan)
+            rate = rate.where(rate.notna(), from_counts)
+            frame = frame.drop(columns=[tu, mau])
+        frame[column] = rate
     return frame.astype(object).where(frame.notna(), None)
