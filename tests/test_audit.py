@@ -337,3 +337,102 @@ def test_a_400_digit_number_is_a_message_everywhere(tmp_path, capsys):
                          encoding="utf-8")
     code, _, err = run(capsys, "cham-diem", csv_table, "--bo-chi-so", "766-2026")
     assert code == 2 and "số đếm 11111111111111111111… (400 ký tự) quá lớn" in err
+
+
+# ---- files: all or nothing, never over a file that appeared meanwhile, no leftovers
+
+def _report_args(tmp_path):
+    return ["tao-bao-cao", EXAMPLES / "tuan-giao-2023-09.xlsx", "-o", tmp_path / "bc.xlsx",
+            "--van-ban", tmp_path / "bc.docx"]
+
+
+def test_when_the_draft_fails_the_workbook_is_not_written_either(tmp_path, capsys, monkeypatch):
+    import errno
+
+    import xl766.report.document as document
+
+    def full_disk(content, path):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(document, "write_document", full_disk)
+    code, _, err = run(capsys, *_report_args(tmp_path))
+    assert code == 2 and "ổ đĩa đã đầy" in err and "Chưa có gì bị ghi đè" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+def test_an_earlier_pair_survives_a_failed_overwrite(tmp_path, capsys, monkeypatch):
+    import errno
+
+    import xl766.adapters.files as files
+
+    (tmp_path / "bc.xlsx").write_bytes(b"last month")
+    (tmp_path / "bc.docx").write_bytes(b"last month's draft")
+    real, calls = files._place, []
+
+    def second_fails(staging, path):
+        calls.append(path.name)
+        if len(calls) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(staging, path)
+
+    monkeypatch.setattr(files, "_place", second_fails)
+    code, _, err = run(capsys, *_report_args(tmp_path), "--ghi-de")
+    assert code == 2 and calls == ["bc.xlsx", "bc.docx"] and "Chưa có gì bị ghi đè" in err
+    assert (tmp_path / "bc.xlsx").read_bytes() == b"last month"
+    assert (tmp_path / "bc.docx").read_bytes() == b"last month's draft"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bc.docx", "bc.xlsx"]
+
+
+def test_a_file_that_appears_during_the_run_is_not_replaced(tmp_path, capsys, monkeypatch):
+    import xl766.report.document as document
+
+    real = document.write_document
+
+    def appears(content, path):
+        real(content, path)
+        (tmp_path / "bc.docx").write_bytes(b"written meanwhile")
+
+    monkeypatch.setattr(document, "write_document", appears)
+    code, out, err = run(capsys, *_report_args(tmp_path))
+    assert code == 2 and "vừa được tạo trong lúc chạy" in err and "Đã" not in out
+    assert (tmp_path / "bc.docx").read_bytes() == b"written meanwhile"
+    assert not (tmp_path / "bc.xlsx").exists()  # the pair: both or neither
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bc.docx"]
+
+
+def test_two_runs_into_one_target_one_wins(tmp_path):
+    from xl766.adapters.errors import InputError
+    from xl766.adapters.files import write_atomically
+
+    target = tmp_path / "kq.csv"
+
+    def slow_other_run(path):
+        path.write_text("mine", encoding="utf-8")
+        write_atomically(target, lambda p: p.write_text("theirs", encoding="utf-8"))
+
+    with pytest.raises(InputError, match="vừa được tạo trong lúc chạy"):
+        write_atomically(target, slow_other_run)
+    assert target.read_text(encoding="utf-8") == "theirs"
+
+
+def test_temporaries_of_a_killed_run_are_removed_next_time(tmp_path, capsys):
+    import os
+    import tempfile
+    import time
+
+    stale = Path(tempfile.gettempdir()) / "xl766-killedrun"
+    fresh = Path(tempfile.gettempdir()) / "xl766-runningnow"
+    for folder in (stale, fresh):
+        folder.mkdir(exist_ok=True)
+        (folder / "bc.xlsx").write_bytes(b"x" * 1000)
+    old = time.time() - 7 * 3600
+    os.utime(stale, (old, old))
+    try:
+        code, _, err = run(capsys, *_report_args(tmp_path))
+        assert code == 0, err
+        assert not stale.exists() and fresh.exists()  # a run going on now keeps its folder
+    finally:
+        for folder in (stale, fresh):
+            if folder.exists():
+                import shutil
+                shutil.rmtree(folder)

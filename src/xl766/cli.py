@@ -128,7 +128,7 @@ def cmd_cham_diem(args) -> int:
     _report_findings(scores.findings, table.sheet, levels={Level.WARNING, Level.NOTE})
     if output is not None:
         writer = results.write_csv if output.suffix.lower() == ".csv" else results.write_xlsx
-        files.write_atomically(output, lambda tmp: writer(scores, tmp))
+        files.write_atomically(output, lambda tmp: writer(scores, tmp), overwrite=args.ghi_de)
         print(f"Đã ghi {len(scores.summary)} đơn vị vào '{output}'.")
     else:
         _print_ranking(scores)
@@ -232,11 +232,12 @@ def cmd_nhap_cong(args) -> int:
         _report_findings(errors, SCORES_SHEET, levels={Level.ERROR})
         return EXIT_INPUT_ERROR
     if target.suffix.lower() == ".csv":
-        files.write_atomically(target, lambda tmp: safe_text.write_csv(table, tmp))
+        files.write_atomically(target, lambda tmp: safe_text.write_csv(table, tmp),
+                               overwrite=args.ghi_de)
     else:
         settings = output.settings_for(capture, indicator_set.id, capture.province_row())
         files.write_atomically(target, lambda tmp: output.write_xlsx(
-            table, tmp, settings, output.source_rows(capture)))
+            table, tmp, settings, output.source_rows(capture)), overwrite=args.ghi_de)
     checked = scores.reconciliation()
     print(f"Đã ghi {len(table)} đơn vị, kỳ {capture.period}, vào '{target}'. Đối chiếu: "
           f"{format_number(len(checked))} điểm Cổng công bố, {int(checked['differs'].sum())} "

@@ -6,6 +6,7 @@ import errno
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,27 +55,102 @@ def _user_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
-    """``write`` fills a file in a private temporary folder; the finished file is copied beside
-    ``path`` under a name of our own and renamed over it, so only a complete file ever appears
-    there. A run killed before the rename leaves at most that staging file, which the next run
-    removes."""
-    path = Path(path)
-    staging = _staging_name(path)
+_TEMPORARY_PREFIX = "xl766-"
+_STALE_AFTER = 6 * 3600  # seconds; the longest run takes minutes
+
+
+def _remove_stale_temporaries() -> None:
+    """Folders a killed run left in the temporary folder (5-30 MB each) go on the next run."""
+    now = time.time()
+    for folder in Path(tempfile.gettempdir()).glob(f"{_TEMPORARY_PREFIX}*"):
+        try:
+            if folder.is_dir() and now - folder.stat().st_mtime > _STALE_AFTER:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def write_atomically(path: Path, write: Callable[[Path], None], *,
+                     overwrite: bool = False) -> None:
+    """One output written as ``write_outputs`` writes several."""
+    write_outputs([(Path(path), write)], overwrite=overwrite)
+
+
+def write_outputs(outputs: list[tuple[Path, Callable[[Path], None]]], *,
+                  overwrite: bool = False) -> None:
+    """Each ``write`` fills a file in a private temporary folder; only when every file is
+    complete are they copied beside their targets under names of our own and moved in, all or
+    none (a report and its Word draft). Without ``overwrite`` a target that appeared during the
+    run (another run, a copy) is never replaced. A run killed before the move leaves at most
+    the staging files, which the next run removes."""
+    _remove_stale_temporaries()
+    staged: list[tuple[Path, Path]] = []
     try:
-        staging.unlink(missing_ok=True)
-        with tempfile.TemporaryDirectory(prefix="xl766-") as folder:
-            produced = Path(folder) / path.name
-            write(produced)
-            shutil.copyfile(produced, staging)
-        os.chmod(staging, _user_mode())
-        os.replace(staging, path)
+        with tempfile.TemporaryDirectory(prefix=_TEMPORARY_PREFIX) as folder:
+            produced = []
+            for index, (path, write) in enumerate(outputs):
+                produced.append(Path(folder) / f"{index}" / Path(path).name)
+                produced[-1].parent.mkdir()
+                write(produced[-1])
+            for (path, _), made in zip(outputs, produced, strict=True):
+                staging = _staging_name(Path(path))
+                staging.unlink(missing_ok=True)
+                staged.append((staging, Path(path)))
+                shutil.copyfile(made, staging)
+                os.chmod(staging, _user_mode())
+        _move_in(staged, overwrite)
     except OSError as error:
-        raise InputError(f"Không ghi được '{path.name}': {_reason(error)}. Chưa có gì bị ghi "
+        name = ", ".join(Path(path).name for path, _ in outputs)
+        raise InputError(f"Không ghi được '{name}': {_reason(error)}. Chưa có gì bị ghi "
                          "đè.") from None
     finally:
-        if staging.exists():
-            staging.unlink()
+        for staging, _ in staged:
+            staging.unlink(missing_ok=True)
+
+
+def _move_in(staged: list[tuple[Path, Path]], overwrite: bool) -> None:
+    """Move every staged file to its target, or restore everything as it was."""
+    done: list[tuple[Path, Path | None]] = []
+    try:
+        for staging, path in staged:
+            kept = None
+            if overwrite and path.exists():  # kept aside until every file is in place
+                kept = path.with_name(f".{path.name}.xl766-{os.getpid()}-cu")
+                os.replace(path, kept)
+            try:
+                _place(staging, path)
+            except BaseException:
+                if kept is not None:
+                    os.replace(kept, path)
+                raise
+            done.append((path, kept))
+    except BaseException:
+        for path, kept in reversed(done):
+            path.unlink(missing_ok=True)
+            if kept is not None:
+                os.replace(kept, path)
+        raise
+    for _, kept in done:
+        if kept is not None:
+            kept.unlink(missing_ok=True)
+
+
+def _place(staging: Path, path: Path) -> None:
+    """Put the staged file at ``path`` only if nothing is there (never replacing a file that
+    appeared meanwhile): a hard link where the file system has them, else an exclusive create."""
+    try:
+        os.link(staging, path)
+    except FileExistsError:
+        raise InputError(f"Tệp '{path}' vừa được tạo trong lúc chạy (có thể bởi một lần chạy "
+                         "khác): không ghi đè. Chạy lại với tên khác hoặc --ghi-de.") from None
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+            raise
+        try:  # FAT/exFAT sticks and some network shares have no hard links
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, _user_mode()))
+        except FileExistsError:
+            raise InputError(f"Tệp '{path}' vừa được tạo trong lúc chạy: không ghi đè.") from None
+        os.replace(staging, path)
 
 
 def _reason(error: OSError) -> str:

@@ -128,5 +128,5 @@ def build_template(indicator_set: IndicatorSet, output: Path, *, macros: Path = 
             _add_vba(staged, modules, document_body)
             _add_ribbon(staged, temporary, ribbon_xml)
 
-    write_atomically(output, write)
+    write_atomically(output, write, overwrite=overwrite)
 

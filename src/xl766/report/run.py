@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from xl766.adapters.errors import InputError
-from xl766.adapters.files import check_output, write_atomically
+from xl766.adapters.files import check_output, write_outputs
 from xl766.report.content import ReportContent, assemble
 from xl766.report.inputs import ReportInput, read_report_input
 from xl766.report.settings import ReportSettings
@@ -46,10 +46,10 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
         lines = [f"Số liệu có {len(content.errors)} lỗi; chưa lập báo cáo:"]
         lines += [e.finding.describe(e.sheet) for e in content.errors]
         raise InputError("\n".join(lines))
-    write_atomically(output_path, lambda temporary: write_report(content, temporary))
+    outputs = [(output_path, lambda temporary: write_report(content, temporary))]
     if document_path is not None:
         from xl766.report.document import write_document
 
-        write_atomically(Path(document_path),
-                         lambda temporary: write_document(content, temporary))
+        outputs.append((Path(document_path), lambda temporary: write_document(content, temporary)))
+    write_outputs(outputs, overwrite=overwrite)  # the workbook and its draft: both or neither
     return content
