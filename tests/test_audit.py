@@ -436,3 +436,75 @@ def test_temporaries_of_a_killed_run_are_removed_next_time(tmp_path, capsys):
             if folder.exists():
                 import shutil
                 shutil.rmtree(folder)
+
+
+# ---- the previous period must be an earlier period of the same office
+
+PHU_THO_XLSX = EXAMPLES / "phu-tho-2026-q3.xlsx"
+
+
+def _previous(tmp_path, **settings) -> Path:
+    book = load_workbook(PHU_THO_XLSX)
+    sheet = book["Cấu hình"]
+    for key, value in settings.items():
+        rows = [r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == key]
+        row = rows[0] if rows else sheet.max_row + 1
+        sheet.cell(row, 1).value, sheet.cell(row, 2).value = key, value
+    book["Nhập liệu"]["C3"] = 1  # some other numbers
+    path = tmp_path / "truoc.xlsx"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize(("settings", "message"), [
+    ({}, "là kỳ 2026-Q3, không trước kỳ báo cáo 2026-Q3"),
+    ({"ky_bao_cao": "2026-Q4"}, "là kỳ 2026-Q4, không trước kỳ báo cáo 2026-Q3"),
+    ({"ky_bao_cao": "2026-08"}, "là kỳ 2026-08, không trước kỳ báo cáo 2026-Q3"),
+    ({"ky_bao_cao": "2026-Q2", "ma_tinh_cong": "H45"},
+     "của mã tỉnh trên Cổng 'H45', kỳ này của 'H44'"),
+])
+def test_a_previous_period_that_is_not_earlier_or_not_ours_is_refused(tmp_path, capsys,
+                                                                     settings, message):
+    previous = _previous(tmp_path, **settings)
+    code, _, err = run(capsys, "tao-bao-cao", PHU_THO_XLSX, "-o", tmp_path / "b.xlsx",
+                       "--ky-truoc", previous)
+    assert code == 2 and message in err and not (tmp_path / "b.xlsx").exists()
+
+
+def test_the_same_file_as_its_own_previous_period_is_refused(tmp_path, capsys):
+    copy = tmp_path / "ban-sao.xlsx"
+    copy.write_bytes(PHU_THO_XLSX.read_bytes())
+    for previous in (PHU_THO_XLSX, copy):
+        code, _, err = run(capsys, "tao-bao-cao", PHU_THO_XLSX, "-o", tmp_path / "b.xlsx",
+                           "--ky-truoc", previous)
+        assert code == 2 and "là chính số liệu kỳ này" in err
+
+
+def test_ky_contradicting_cau_hinh_and_another_province_are_refused(tmp_path, capsys):
+    code, _, err = run(capsys, "tao-bao-cao", PHU_THO_XLSX, "-o", tmp_path / "b.xlsx",
+                       "--ky", "2026-Q2")
+    assert code == 2 and "--ky 2026-Q2 khác kỳ báo cáo trên trang 'Cấu hình' (2026-Q3)" in err
+    book = load_workbook(PHU_THO_XLSX)
+    sheet = book["Cấu hình"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "ma_tinh_cong")
+    sheet.cell(row, 2).value = "H45"
+    book.save(tmp_path / "khac.xlsx")
+    code, _, err = run(capsys, "tao-bao-cao", tmp_path / "khac.xlsx", "-o", tmp_path / "b.xlsx")
+    assert code == 2
+    assert "ma_tinh_cong 'H45' trên trang 'Cấu hình' không khớp mã các đơn vị (H44" in err
+
+
+def test_coded_units_are_paired_by_code_only(tmp_path, capsys):
+    from xl766.adapters.tables import read_table
+    from xl766.catalog import load_indicator_set
+    from xl766.engine import score_table
+    from xl766.engine.narrative import match_previous
+
+    frame = read_table(PHU_THO_CSV).frame
+    current = score_table(frame, load_indicator_set("766-2026"))
+    other = frame.copy()
+    other["ma_don_vi"] = other["ma_don_vi"].str.replace("H44.", "H45.", regex=False)
+    elsewhere = score_table(other, load_indicator_set("766-2026"))
+    matched, notes = match_previous(current, elsewhere)
+    assert matched["converted"].isna().all()  # same names, another province: no pairs
+    assert len(notes) == 163

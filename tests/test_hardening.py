@@ -182,11 +182,12 @@ def test_previous_period_with_an_unscored_unit(tmp_path, capsys):
     book = load_workbook(PHU_THO)
     book["Nhập liệu"]["C3"] = None
     book["Nhập liệu"]["D3"] = None
+    _set_setting(book, "ky_bao_cao", "2026-Q2")
     book.save(tmp_path / "prev.xlsx")
     out = tmp_path / "out.xlsx"
-    code, _, _ = run(capsys, "tao-bao-cao", PHU_THO, "-o", out, "--ky-truoc",
-                     tmp_path / "prev.xlsx")
-    assert code == 0
+    code, _, err = run(capsys, "tao-bao-cao", PHU_THO, "-o", out, "--ky-truoc",
+                       tmp_path / "prev.xlsx")
+    assert code == 0, err
     sheet = load_workbook(out)["Biểu 01"]
     header = [v for row in sheet.iter_rows(min_row=8, max_row=10, values_only=True) for v in row]
     assert "Hạng kỳ trước" in header

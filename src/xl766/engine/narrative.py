@@ -93,8 +93,11 @@ def match_previous(current: Scores, previous: Scores) -> tuple[pd.DataFrame, lis
     notes, matched = [], {}
     for label, unit in current.units.iterrows():
         found = by_code.get(unit["code"]) if unit["code"] else None
-        found = found if found is not None else by_name.get(normalise(unit["unit"] or ""))
-        if found is None and (near := by_fold.get(fold(unit["unit"] or ""))) is not None:
+        # a coded unit is found by its code: "Xã Tân Lập" of another province is not it
+        if found is None and not (unit["code"] and by_code):
+            found = by_name.get(normalise(unit["unit"] or ""))
+        if found is None and not (unit["code"] and by_code) and (
+                near := by_fold.get(fold(unit["unit"] or ""))) is not None:
             notes.append(f"'{unit['unit']}' được ghép với '{previous.units.at[near, 'unit']}' "
                          "của kỳ trước (chỉ khác dấu)")
             found = near
@@ -117,8 +120,9 @@ def changes(current: Scores, previous_scores: pd.DataFrame) -> list[str]:
             continue
         delta = now - before
         rank_now, rank_before = current.summary.at[label, "rank"], previous_scores.at[label, "rank"]
-        movement = ("giữ nguyên điểm" if abs(delta) < 0.005 else
-                    f"{'tăng' if delta > 0 else 'giảm'} {format_number(abs(delta), 2)} điểm")
+        shown = format_number(abs(delta), 2)  # the change as printed decides its wording
+        movement = ("giữ nguyên điểm" if shown == "0,00" else
+                    f"{'tăng' if delta > 0 else 'giảm'} {shown} điểm")
         lines.append(f"{current.units.at[label, 'unit']} {movement} "
                      f"(hạng {int(rank_before)} → {int(rank_now)})")
     return lines

@@ -98,7 +98,10 @@ def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportS
                   (TEXT, "(Biểu số 01 kèm theo)")]
     previous = None
     if previous_source is not None:
-        previous_scores = score_table(previous_source.scores.frame, indicator_set)
+        # each period is scored with its own set (a December under 766-2024, January under 2026)
+        previous_set = (previous_source.indicator_set(previous_source.settings.bo_chi_so)
+                        if previous_source.settings.bo_chi_so else indicator_set)
+        previous_scores = score_table(previous_source.scores.frame, previous_set)
         errors = [f for f in previous_scores.findings if f.level is Level.ERROR]
         collect(previous_source.scores.sheet + " (kỳ trước)", errors)
         if errors:

@@ -2,14 +2,60 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from xl766.adapters.errors import InputError
 from xl766.adapters.files import check_output, write_outputs
+from xl766.engine.inputs import UNIT_CODE, texts
+from xl766.engine.period import Period
 from xl766.report.content import ReportContent, assemble
 from xl766.report.inputs import ReportInput, read_report_input
 from xl766.report.settings import ReportSettings
 from xl766.report.workbook import write_report
+
+
+def _agrees_with_its_sheet(period: str | None, sheet: ReportSettings) -> None:
+    if period and sheet.ky_bao_cao and Period.parse(period) != sheet.period:
+        raise InputError(f"--ky {period} khác kỳ báo cáo trên trang 'Cấu hình' ({sheet.period}): "
+                         "sửa ô ky_bao_cao hoặc bỏ --ky.")
+
+
+_PORTAL_CODE = re.compile(r"([A-Z]\d+)\.")
+
+
+def _province_matches_units(settings: ReportSettings, source: ReportInput) -> None:
+    """Units imported from the portal carry the province's code (H44.01): a ma_tinh_cong that
+    none of them carries names another province."""
+    province = settings.ma_tinh_cong.strip().upper()
+    frame = source.scores.frame
+    codes = [c for c in texts(frame[UNIT_CODE])] if UNIT_CODE in frame else []
+    prefixes = {m.group(1) for c in codes if c and (m := _PORTAL_CODE.match(c))}
+    if province and prefixes and province not in prefixes:
+        raise InputError(f"ma_tinh_cong '{province}' trên trang 'Cấu hình' không khớp mã các đơn "
+                         f"vị ({', '.join(sorted(prefixes))}.…): số liệu của tỉnh khác?")
+
+
+def _is_an_earlier_period(current_path: Path, previous_path: Path, settings: ReportSettings,
+                          previous: ReportSettings) -> None:
+    """--ky-truoc must be another, earlier period of the same office."""
+    if current_path.resolve() == previous_path.resolve() or (
+            current_path.read_bytes() == previous_path.read_bytes()):
+        raise InputError(f"--ky-truoc '{previous_path.name}' là chính số liệu kỳ này: chọn tệp "
+                         "của kỳ trước.")
+    if previous.ky_bao_cao:
+        try:
+            earlier = previous.period
+        except InputError as error:
+            raise InputError(f"Tệp kỳ trước '{previous_path.name}': {error}") from None
+        if earlier.last_day >= settings.period.first_day:
+            raise InputError(f"Tệp kỳ trước '{previous_path.name}' là kỳ {earlier}, không trước "
+                             f"kỳ báo cáo {settings.period}.")
+    for key, label in (("ma_tinh_cong", "mã tỉnh trên Cổng"), ("co_quan_bao_cao", "cơ quan")):
+        mine, theirs = getattr(settings, key).strip(), getattr(previous, key).strip()
+        if mine and theirs and mine.casefold() != theirs.casefold():
+            raise InputError(f"Tệp kỳ trước '{previous_path.name}' của {label} '{theirs}', "
+                             f"kỳ này của '{mine}': không so sánh được.")
 
 
 def create_report(input_path: Path, output_path: Path, *, indicator_set: str | None = None,
@@ -40,7 +86,11 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
     if not settings.ky_bao_cao:
         raise InputError("Chưa có kỳ báo cáo: ghi ở trang 'Cấu hình' (ky_bao_cao) hoặc dùng --ky.")
     settings.period  # noqa: B018 - validates the period before any work
+    _agrees_with_its_sheet(period, base)
+    _province_matches_units(settings, source)
     previous = read_report_input(Path(previous_path)) if previous_path else None
+    if previous is not None:
+        _is_an_earlier_period(input_path, Path(previous_path), settings, previous.settings)
     content = assemble(source, source.indicator_set(settings.bo_chi_so), settings, previous)
     if content.errors:
         lines = [f"Số liệu có {len(content.errors)} lỗi; chưa lập báo cáo:"]
