@@ -508,3 +508,14 @@ def test_coded_units_are_paired_by_code_only(tmp_path, capsys):
     matched, notes = match_previous(current, elsewhere)
     assert matched["converted"].isna().all()  # same names, another province: no pairs
     assert len(notes) == 163
+
+
+def test_a_set_is_used_only_for_the_periods_it_covers(tmp_path, capsys):
+    book = load_workbook(PHU_THO_XLSX)
+    sheet = book["Cấu hình"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "ky_bao_cao")
+    sheet.cell(row, 2).value = "2025-Q3"
+    book.save(tmp_path / "cu.xlsx")
+    code, _, err = run(capsys, "tao-bao-cao", tmp_path / "cu.xlsx", "-o", tmp_path / "b.xlsx")
+    assert code == 2
+    assert "Bộ chỉ số 766-2026 áp dụng từ 01/01/2026, không dùng cho kỳ 2025-Q3" in err

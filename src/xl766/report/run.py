@@ -7,12 +7,22 @@ from pathlib import Path
 
 from xl766.adapters.errors import InputError
 from xl766.adapters.files import check_output, write_outputs
+from xl766.catalog import IndicatorSet
 from xl766.engine.inputs import UNIT_CODE, texts
 from xl766.engine.period import Period
 from xl766.report.content import ReportContent, assemble
 from xl766.report.inputs import ReportInput, read_report_input
 from xl766.report.settings import ReportSettings
 from xl766.report.workbook import write_report
+
+
+def _set_covers(indicator_set: IndicatorSet, period: Period) -> None:
+    """A set scores the periods it was in force for (catalog: effective_from, effective_to)."""
+    start, end = indicator_set.effective_from, indicator_set.effective_to
+    if period.last_day < start or (end is not None and period.first_day > end):
+        until = f" đến {end:%d/%m/%Y}" if end else ""
+        raise InputError(f"Bộ chỉ số {indicator_set.id} áp dụng từ {start:%d/%m/%Y}{until}, "
+                         f"không dùng cho kỳ {period}: chọn bộ chỉ số của kỳ đó.")
 
 
 def _agrees_with_its_sheet(period: str | None, sheet: ReportSettings) -> None:
@@ -91,7 +101,11 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
     previous = read_report_input(Path(previous_path)) if previous_path else None
     if previous is not None:
         _is_an_earlier_period(input_path, Path(previous_path), settings, previous.settings)
-    content = assemble(source, source.indicator_set(settings.bo_chi_so), settings, previous)
+    indicator_set = source.indicator_set(settings.bo_chi_so)
+    _set_covers(indicator_set, settings.period)
+    if previous is not None and previous.settings.bo_chi_so and previous.settings.ky_bao_cao:
+        _set_covers(previous.indicator_set(previous.settings.bo_chi_so), previous.settings.period)
+    content = assemble(source, indicator_set, settings, previous)
     if content.errors:
         lines = [f"Số liệu có {len(content.errors)} lỗi; chưa lập báo cáo:"]
         lines += [e.finding.describe(e.sheet) for e in content.errors]
