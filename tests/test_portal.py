@@ -365,3 +365,81 @@ def test_report_lists_each_difference_when_the_rule_is_missing(tmp_path, capsys)
     detail = [r for r in rows[header + 1:] if r[0] is not None]
     assert len(detail) == 116 and all(abs(r[6]) > 0.005 for r in detail)
     assert detail[0][:5] == (6, "UBND Phường Việt Trì", "H44.100", "TTTT", 6.68)
+
+
+# ---- answers that would silently lose or merge units (audit)
+
+def _nhap_cong(capsys, tmp_path, folder) -> tuple[int, str]:
+    code, _, err = run(capsys, "nhap-cong", str(folder), "--ky", "2026-Q3", "-o",
+                       str(tmp_path / "bang.xlsx"))
+    assert "Traceback" not in err
+    return code, err
+
+
+def test_a_unit_sent_twice_is_an_error_naming_it(tmp_path, capsys):
+    folder = editable_copy(tmp_path)
+
+    def twice(data):
+        data["evaluation"].append(dict(data["evaluation"][0]))
+        data["pagination"]["total"] = 164
+    edit(folder, "transparency", twice)
+    code, err = _nhap_cong(capsys, tmp_path, folder)
+    assert code == 2 and "đơn vị 'Văn phòng UBND Tỉnh - Tỉnh Phú Thọ'" in err
+    assert "xuất hiện nhiều lần trong câu trả lời 'transparency'" in err
+    assert not (tmp_path / "bang.xlsx").exists()
+
+
+def test_two_2025_rows_of_one_unit_are_not_merged(tmp_path):
+    rows = [{"TEN_COQUAN": "UBND xã A", "MA_COQUAN": "H44.100", "CKMB": "16.5", "TDGQ": "19.2",
+             "CLGQ": "8.41", "TTTT": "6", "MDHL": "17.25", "MDSH": "9.1", "TONG_SCORE": "76.46"}]
+    rows.append(dict(rows[0], TEN_COQUAN="UBND xã A (trùng)", CKMB="10"))
+    path = tmp_path / "bao-cao-2025.json"
+    path.write_text(json.dumps({"data": rows}), encoding="utf-8")
+    capture = read_answers([path], Period(2025, month=6))
+    _, problems = portal_table(capture, load_indicator_set("766-2024"))
+    assert [p.message for p in problems if p.level is Level.ERROR] == [
+        "đơn vị 'UBND xã A': có nhiều dòng cùng MA_COQUAN 'H44.100'"]
+
+
+def test_a_page_short_of_its_declared_total_is_an_error(tmp_path, capsys):
+    folder = editable_copy(tmp_path)
+    edit(folder, "transparency", lambda data: data["evaluation"].__delitem__(slice(100, None)))
+    code, err = _nhap_cong(capsys, tmp_path, folder)
+    assert code == 2
+    assert "mục 'transparency' khai báo 163 đơn vị (pagination.total) nhưng các trang có 100" in err
+
+
+def test_numbers_sent_as_text_are_read_and_said(tmp_path, capsys):
+    folder = editable_copy(tmp_path)
+
+    def as_text(data):
+        data["children"][0]["totalOnTime"] = str(data["children"][0]["totalOnTime"])
+        data["children"][1]["totalOnTime"] = "không rõ"
+    edit(folder, "dvc-progress-tree", as_text)
+    capture = read_answers([folder], Period(2026, quarter=3))
+    table, problems = portal_table(capture, load_indicator_set("766-2026"))
+    said = {(p.level, p.message.split(":")[0]) for p in problems if p.level is not Level.NOTE}
+    assert (Level.WARNING, "đơn vị 'Văn phòng UBND Tỉnh - Tỉnh Phú Thọ'") in said
+    assert any(p.level is Level.ERROR and "'không rõ' không phải số" in p.message
+               for p in problems)
+    assert table.iloc[0]["TDGQ.1/tu"] is not None  # read, not dropped to blank
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda d: d["pagination"].__setitem__("currentPage", "một"), "'pagination'"),
+    (lambda d: d.__setitem__("pagination", [1, 2]), "'pagination'"),
+    (lambda d: d.__setitem__("overview", [1]), "'overview'"),
+    (lambda d: d["evaluation"][0].__setitem__("metrics", [1, 2]), "không đúng dạng"),
+])
+def test_misshapen_answers_are_messages(tmp_path, capsys, change, message):
+    folder = editable_copy(tmp_path)
+    edit(folder, "transparency", change)
+    code, err = _nhap_cong(capsys, tmp_path, folder)
+    assert code == 2 and message in err
+
+
+def test_deeply_nested_brackets_are_a_message(tmp_path, capsys):
+    folder = editable_copy(tmp_path)
+    (folder / "transparency" / "quarter-all.json").write_text("[" * 200_000 + "]" * 200_000)
+    code, err = _nhap_cong(capsys, tmp_path, folder)
+    assert code == 2 and "lồng nhau quá sâu" in err

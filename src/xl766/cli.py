@@ -221,6 +221,12 @@ def cmd_nhap_cong(args) -> int:
             print(problem.describe(), file=sys.stderr)
         return EXIT_INPUT_ERROR
     table, problems = portal_table(capture, indicator_set, with_province=args.ca_tinh)
+    errors = [p for p in problems if p.level is Level.ERROR]
+    if errors:
+        print(f"Số liệu Cổng có {len(errors)} lỗi; chưa ghi gì:", file=sys.stderr)
+        for problem in errors:
+            print(problem.describe(), file=sys.stderr)
+        return EXIT_INPUT_ERROR
     for problem in capture.problems + problems:
         print(problem.describe(), file=sys.stderr)
     framed = table.set_axis(range(2, 2 + len(table)))

@@ -174,11 +174,11 @@ def lay_so_lieu_cong() -> None:
     except (InputError, CatalogError, FetchError) as error:
         book.app.alert(str(error)[:_ALERT_CHARACTERS], TITLE)
         return
-    if capture.has_errors:
-        lines = [p.describe() for p in capture.problems if p.level is Level.ERROR]
+    table, notes = portal_table(capture, indicator_set) if not capture.has_errors else (None, [])
+    lines = [p.describe() for p in capture.problems + notes if p.level is Level.ERROR]
+    if lines:
         book.app.alert(("Chưa điền Nhập liệu:\n" + "\n".join(lines))[:_ALERT_CHARACTERS], TITLE)
         return
-    table, notes = portal_table(capture, indicator_set)
     if len(table) > UNIT_ROWS:
         book.app.alert(f"Cổng có {len(table)} đơn vị, trang Nhập liệu chỉ có {UNIT_ROWS} dòng: "
                        "dùng xl766 nhap-cong rồi xl766 tao-bao-cao.", TITLE)

@@ -36,6 +36,7 @@ class Answer:
     province: dict | None  # the province's own row (overview / parent), when the answer has one
     page: tuple[int, int] = (1, 1)  # (currentPage, totalPages)
     capture: dict | None = None  # the manifest's entry for this file
+    declared: int | None = None  # pagination.total: the units all pages hold together
 
 
 @dataclass
@@ -95,6 +96,10 @@ def _load_json(path: Path, problems: list[Problem]):
         return None
     try:
         return json.loads(text)
+    except RecursionError:
+        problems.append(Problem(Level.ERROR, "JSON lồng nhau quá sâu: không phải câu trả lời "
+                                "của Cổng", path.name))
+        return None
     except json.JSONDecodeError as error:
         problems.append(Problem(Level.ERROR, f"JSON hỏng hoặc bị cắt cụt (dòng {error.lineno}, "
                                 f"cột {error.colno}): tải lại tệp này", path.name))
@@ -136,29 +141,61 @@ def recognise(path: Path, document, mapping: PortalMapping,
         refuse("khóa 'data' không có dạng câu trả lời đánh giá 766 đã biết")
         return None
     pagination = data.get("pagination") or {}
-    page = (int(pagination.get("currentPage") or 1), int(pagination.get("totalPages") or 1))
+    numbers = {key: _whole(pagination.get(key)) if isinstance(pagination, dict) else False
+               for key in ("currentPage", "totalPages", "total")}
+    if False in numbers.values():
+        refuse("khóa 'pagination' (trang, số trang, số đơn vị) không đúng dạng số: "
+               f"{json.dumps(pagination, ensure_ascii=False)[:200]}")
+        return None
+    page = (numbers["currentPage"] or 1, numbers["totalPages"] or 1)
+    overview = data.get("overview")
+    if overview is not None and not isinstance(overview, dict):
+        refuse("khóa 'overview' (dòng của tỉnh) không đúng dạng")
+        return None
     if isinstance(data.get("evaluation"), list):
         rows = [r for r in data["evaluation"] if isinstance(r, dict)]
-        if any("metrics" in r for r in rows) or "metrics" in (data.get("overview") or {}):
-            kind, codes = _metrics_kind(rows + [data.get("overview") or {}], mapping)
+        if len(rows) != len(data["evaluation"]) or any(
+                not isinstance(r.get("metrics", []), list)
+                or not all(isinstance(m, dict) for m in r.get("metrics", []))
+                for r in rows + [overview or {}]):
+            refuse("có đơn vị hoặc chỉ số không đúng dạng (không phải đối tượng JSON)")
+            return None
+        if any("metrics" in r for r in rows) or "metrics" in (overview or {}):
+            kind, codes = _metrics_kind(rows + [overview or {}], mapping)
             if kind is None:
                 refuse(f"không nhận ra các mã chỉ số: {', '.join(sorted(map(str, codes)))}")
                 return None
-            return Answer(path, kind, rows, data.get("overview"), page)
+            return Answer(path, kind, rows, overview, page, declared=numbers["total"])
         if rows and all("totalScore" in r for r in rows):
-            return Answer(path, SERVICE_RESULTS, rows, data.get("overview"), page)
+            return Answer(path, SERVICE_RESULTS, rows, overview, page,
+                          declared=numbers["total"])
     if isinstance(data.get("children"), list):
         rows = [r for r in data["children"] if isinstance(r, dict)]
         parent = data.get("parent") if isinstance(data.get("parent"), dict) else None
         for endpoint in mapping.endpoints:
             if endpoint.signature and any(endpoint.signature in r for r in rows + [parent or {}]):
-                return Answer(path, endpoint.name, rows, parent, page)
+                return Answer(path, endpoint.name, rows, parent, page,
+                              declared=numbers["total"])
         refuse("câu trả lời dạng cây nhưng không nhận ra mục nào (các trường: "
                f"{', '.join(sorted({k for r in rows[:1] for k in r}))})")
         return None
     refuse("cấu trúc 'data' đã thay đổi hoặc không phải câu trả lời đánh giá 766 "
            f"(các khóa: {', '.join(sorted(map(str, data)))})")
     return None
+
+
+def _whole(value) -> int | None | bool:
+    """A page number or count as the portal sends it (5 or "5"); None when absent, False when it
+    is not a whole number."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int):
+        return value if value >= 0 else False
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 10:
+        return int(value)
+    return False
 
 
 def period_of_request(payload: dict) -> Period | None:
@@ -238,6 +275,13 @@ def _check_pages(capture: Capture) -> None:
             missing = sorted(set(range(1, total + 1)) - set(pages))
             capture.problems.append(Problem(Level.ERROR, f"mục '{kind}' có {total} trang nhưng "
                                             f"thiếu trang {missing}: thiếu đơn vị", names))
+            continue
+        declared = {a.declared for a in answers if a.declared is not None}
+        held = sum(len(a.rows) for a in answers)
+        if declared and held not in declared:
+            capture.problems.append(Problem(
+                Level.ERROR, f"mục '{kind}' khai báo {max(declared)} đơn vị (pagination.total) "
+                f"nhưng các trang có {held}: câu trả lời không trọn vẹn, tải lại", names))
 
 
 def _check_province(capture: Capture, answers: list[Answer]) -> None:

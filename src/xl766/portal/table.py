@@ -32,6 +32,24 @@ class _Unit:
     code: str | None = None
     cells: dict[str, object] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    issues: list[tuple[Level, str]] = field(default_factory=list)  # what its answers got wrong
+
+    def number(self, value, where: str):
+        """A count, ratio or score as the portal sends it; a number sent as text is read and
+        said, anything else is an error: never silently blank."""
+        if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+            return value
+        if isinstance(value, str):
+            try:
+                number = float(value.strip().replace(",", "."))
+            except ValueError:
+                number = None
+            if number is not None and np.isfinite(number):
+                self.issues.append((Level.WARNING, f"{where}: Cổng gửi số dưới dạng chữ "
+                                                   f"'{value}', đã đọc là {value.strip()}"))
+                return int(number) if number.is_integer() and "." not in value else number
+        self.issues.append((Level.ERROR, f"{where}: giá trị '{str(value)[:40]}' không phải số"))
+        return None
 
 
 class _Units:
@@ -40,26 +58,24 @@ class _Units:
     def __init__(self):
         self.by_key: dict[str, _Unit] = {}
 
+    def key(self, row: dict) -> str:
+        return str(row.get("departmentId") or row.get("departmentCode")
+                   or row.get("departmentName"))
+
     def get(self, row: dict) -> _Unit:
-        key = str(row.get("departmentId") or row.get("departmentCode")
-                  or row.get("departmentName"))
-        unit = self.by_key.setdefault(key, _Unit())
+        unit = self.by_key.setdefault(self.key(row), _Unit())
         unit.name = unit.name or row.get("departmentName")
         unit.code = unit.code or row.get("departmentCode")
         return unit
-
-
-def _number_or_none(value):
-    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _metric_cells(unit: _Unit, endpoint: Endpoint, row: dict, unknown: set[str]) -> None:
     indicators = {m.code: m.indicator for m in endpoint.metrics}
     for metric in row.get("metrics") or []:
         code = metric.get("code")
-        numerator, denominator = (_number_or_none(metric.get("numerator")),
-                                  _number_or_none(metric.get("denominator")))
-        ratio, points = _number_or_none(metric.get("ratio")), _number_or_none(metric.get("score"))
+        numerator, denominator, ratio, points = (
+            unit.number(metric.get(name), f"{code}.{name}")
+            for name in ("numerator", "denominator", "ratio", "score"))
         if code not in indicators:
             unknown.add(str(code))
         target = indicators.get(code)
@@ -77,13 +93,14 @@ def _metric_cells(unit: _Unit, endpoint: Endpoint, row: dict, unknown: set[str])
             unit.notes.append(f"{target}: {metric['dataQualityStatus']}"
                               + (f" — {metric['dataQualityMessage']}"
                                  if metric.get("dataQualityMessage") else ""))
-    unit.cells[endpoint.group + PUBLISHED_SUFFIX] = _number_or_none(row.get("totalScore"))
+    unit.cells[endpoint.group + PUBLISHED_SUFFIX] = unit.number(row.get("totalScore"),
+                                                                 "totalScore")
 
 
 def _tree_cells(unit: _Unit, endpoint: Endpoint, row: dict) -> None:
     counted = False
     for counts in endpoint.counts:
-        parts = [[_number_or_none(row.get(f)) for f in fields]
+        parts = [[unit.number(row.get(f), f) for f in fields]
                  for fields in (counts.numerator, counts.denominator)]
         if all(v is not None for part in parts for v in part):
             unit.cells |= {f"{counts.indicator}/tu": sum(parts[0]),
@@ -91,7 +108,7 @@ def _tree_cells(unit: _Unit, endpoint: Endpoint, row: dict) -> None:
             counted = True
         elif any(f in row for f in counts.numerator + counts.denominator):
             counted = True  # the fields are there but null: missing, and the group with it
-    points = next((_number_or_none(row[f]) for f in endpoint.group_points if f in row), None)
+    points = next((unit.number(row[f], f) for f in endpoint.group_points if f in row), None)
     unit.cells[endpoint.group + PUBLISHED_SUFFIX] = points
     if not counted and points is not None:
         unit.cells[endpoint.group] = points
@@ -128,7 +145,14 @@ def portal_table(capture: Capture, indicator_set: IndicatorSet, *, with_province
         own = capture.province(endpoint.name)
         if with_province and own:
             rows.insert(0, (province, own))
+        seen: set[str] = set()
         for target, row in rows:
+            key = target.key(row)
+            if target is units and key in seen:  # the last row would silently win
+                target.get(row).issues.append((Level.ERROR, f"xuất hiện nhiều lần trong câu trả "
+                                               f"lời '{endpoint.name}' (departmentId {key})"))
+                continue
+            seen.add(key)
             unit = target.get(row)
             if endpoint.shape == "metrics":
                 _metric_cells(unit, endpoint, row, unknown)
@@ -140,11 +164,20 @@ def portal_table(capture: Capture, indicator_set: IndicatorSet, *, with_province
                                     f"giữ nguyên trong cột '{KEPT_PREFIX}…', không chấm điểm",
                                     answers[0].path.name))
     for row in capture.rows(SERVICE_RESULTS):
-        units.get(row).cells[PUBLISHED_TOTAL] = _number_or_none(row.get("totalScore"))
+        unit = units.get(row)
+        unit.cells[PUBLISHED_TOTAL] = unit.number(row.get("totalScore"), "totalScore")
     legacy = mapping.legacy
+    seen = set()
     for row in capture.rows(LEGACY):
-        unit = units.get({"departmentCode": row.get(legacy.code_field),
-                          "departmentName": row.get(legacy.name_field)})
+        identity = {"departmentCode": row.get(legacy.code_field),
+                    "departmentName": row.get(legacy.name_field)}
+        unit = units.get(identity)
+        if units.key(identity) in seen:  # two rows of one unit would be merged into one
+            unit.issues.append((Level.ERROR, f"có nhiều dòng cùng {legacy.code_field} "
+                                             f"'{units.key(identity)}'"))
+            continue
+        seen.add(units.key(identity))
+        # the 2025 rows send their points as text ("8.41"): the table's own parser reads them
         unit.cells |= {group: row.get(old) for old, group in legacy.groups.items()}
         unit.cells[PUBLISHED_TOTAL] = row.get(legacy.total_field)
     everyone = list(province.by_key.values()) + list(units.by_key.values())
@@ -152,7 +185,9 @@ def portal_table(capture: Capture, indicator_set: IndicatorSet, *, with_province
                 UNIT_NOTE: "; ".join(u.notes) or None} for u in everyone]
     present = {k for record in records for k, v in record.items() if v is not None}
     frame = pd.DataFrame(records, columns=_column_order(indicator_set, present), dtype=object)
-    return frame.where(frame.notna(), None), problems + _quality_summary(everyone)
+    issues = [Problem(level, f"đơn vị '{unit.name or unit.code}': {message}")
+              for unit in everyone for level, message in unit.issues]
+    return frame.where(frame.notna(), None), issues + problems + _quality_summary(everyone)
 
 
 def _quality_summary(units: list[_Unit]) -> list[Problem]:
