@@ -1,7 +1,9 @@
 """A stand-in for the portal on 127.0.0.1: replays recorded answers, or the faults a test asks for.
 
-Each POST path maps to a queue of replies; a reply is (status, body bytes, delay seconds). When a
-queue has one reply left it is replayed for every later request. Requests are logged.
+Each POST path maps to a queue of replies; a reply is (status, body, delay seconds[, headers]).
+The body is bytes, or a function that writes to the socket itself (a body dripped byte by
+byte). When a queue has one reply left it is replayed for every later request. Requests are
+logged.
 """
 
 from __future__ import annotations
@@ -24,11 +26,18 @@ class ReplayPortal:
                 payload = json.loads(self.rfile.read(length) or b"{}")
                 portal.log.append((self.path, payload))
                 queue = portal.replies.get(self.path) or [(404, b'{"code":"NOT_FOUND"}', 0)]
-                status, body, delay = queue.pop(0) if len(queue) > 1 else queue[0]
+                status, body, delay, *extra = queue.pop(0) if len(queue) > 1 else queue[0]
                 time.sleep(delay)
                 try:
                     self.send_response(status)
                     self.send_header("Content-Type", "application/json; charset=utf-8")
+                    for name, value in (extra[0] if extra else {}).items():
+                        self.send_header(name, value)
+                    if callable(body):
+                        self.send_header("Content-Length", str(10**6))
+                        self.end_headers()
+                        body(self.wfile)
+                        return
                     self.send_header("Content-Length", str(len(body)))
                     self.end_headers()
                     self.wfile.write(body)

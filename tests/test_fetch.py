@@ -4,6 +4,7 @@ changed schema. The live portal is not reachable from the test machines."""
 
 import json
 import re
+import time
 
 import pandas as pd
 import pytest
@@ -161,3 +162,117 @@ def test_cli_then_nhap_cong(portal, tmp_path, capsys, monkeypatch):
     assert main(["tai-cong", "--tinh", "H44", "--ky", "2026-Q3", "-o", str(tmp_path / "b"),
                  "--dia-chi", portal.url]) == 2
     assert "429" in capsys.readouterr().err
+
+
+# ---- bounded work and nothing lost (audit)
+
+def _drip(wfile):
+    for _ in range(40):  # a byte every 0,2 s: 8 s for 40 bytes, never a 0,5 s silence
+        wfile.write(b" ")
+        wfile.flush()
+        time.sleep(0.2)
+
+
+def test_a_dripped_body_is_cut_at_the_total_deadline(portal, tmp_path):
+    portal.reply("transparency", (201, _drip, 0))
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="quá 0,5 giây chưa trả lời xong"):
+        fetch(portal, tmp_path / "h44")
+    assert time.monotonic() - started < 6  # three tries of 0,5 s, not 8 s each
+    assert portal.asked("transparency") == 3
+
+
+def test_a_body_larger_than_any_answer_stops(portal, tmp_path):
+    from xl766.portal.fetch import MOST_BYTES
+
+    portal.reply("transparency", (201, b"[" + b" " * MOST_BYTES + b"]", 0))
+    with pytest.raises(FetchError, match="lớn hơn 8 MB"):
+        fetch(portal, tmp_path / "h44")
+
+
+def test_a_redirect_loop_stops_with_a_message(portal, tmp_path):
+    portal.reply("transparency", (307, b"", 0,
+                                  {"Location": "/api/v1/reporting/evaluation/transparency"}))
+    with pytest.raises(FetchError, match="chuyển hướng vòng quanh"):
+        fetch(portal, tmp_path / "h44")
+
+
+def test_a_million_pages_are_not_followed(portal, tmp_path):
+    data = json.loads(recorded("dossier-digitized"))
+    data["data"]["pagination"]["totalPages"] = 10**6
+    portal.reply("dossier-digitized", (201, json.dumps(data).encode(), 0))
+    fetch(portal, tmp_path / "h44")  # pagination.total 163 in pages of 163: one page
+    assert portal.asked("dossier-digitized") == 1
+    del data["data"]["pagination"]["total"]
+    portal.reply("dossier-digitized", (201, json.dumps(data).encode(), 0))
+    with pytest.raises(FetchError, match="báo 1000000 trang, quá 50 trang"):
+        fetch(portal, tmp_path / "h45")
+
+
+def test_retry_after_is_honoured_up_to_a_bound(portal, tmp_path):
+    portal.reply("transparency", (503, b"{}", 0, {"Retry-After": "7"}),
+                 (201, recorded("transparency"), 0))
+    waits = fetch(portal, tmp_path / "h44")
+    assert 7 in waits
+    portal.reply("transparency", (503, b"{}", 0, {"Retry-After": "3600"}))
+    with pytest.raises(FetchError, match="xin đợi 3600 giây"):
+        fetch(portal, tmp_path / "h45")
+
+
+@pytest.mark.parametrize("address", ["dichvucong.gov.vn", "ftp://x", ""])
+def test_an_address_without_a_scheme_is_a_message(tmp_path, address):
+    with pytest.raises(FetchError, match="phải bắt đầu bằng https://"):
+        fetch_province("H44", Q3, tmp_path / "x", base_url=address or " ", politeness=QUICK,
+                       sleep=lambda s: None, progress=lambda t: None)
+
+
+@pytest.mark.parametrize("national", [
+    {"code": "OK", "data": {"evaluation": [{"departmentCode": "H44"}]}},
+    {"code": "OK", "data": {"evaluation": {"H44": "x"}}},
+    {"code": "OK", "data": [1, 2]},
+])
+def test_a_national_list_of_another_shape_is_a_message(portal, tmp_path, national):
+    portal.reply("service-results", (201, json.dumps(national).encode(), 0))
+    with pytest.raises(FetchError, match="rootDepartmentId"):
+        fetch(portal, tmp_path / "h44")
+
+
+def test_an_earlier_manifest_never_deletes_outside_its_folder(portal, tmp_path):
+    folder = tmp_path / "h44"
+    folder.mkdir()
+    victim, absolute = tmp_path / "victim.txt", tmp_path / "absolute.txt"
+    victim.write_text("keep", encoding="utf-8")
+    absolute.write_text("keep", encoding="utf-8")
+    mine = folder / "ghi-chu.json"
+    mine.write_text("{}", encoding="utf-8")
+    (folder / "manifest.json").write_text(json.dumps({"captures": [
+        {"file": "../victim.txt"}, {"file": str(absolute)}, {"file": "ghi-chu.json"}]}),
+        encoding="utf-8")
+    fetch(portal, folder)
+    assert victim.read_text(encoding="utf-8") == "keep"
+    assert absolute.read_text(encoding="utf-8") == "keep" and mine.exists()
+
+
+def test_two_runs_into_one_folder(portal, tmp_path):
+    import os
+
+    from xl766.portal.fetch import LOCK
+
+    folder = tmp_path / "h44"
+    folder.mkdir()
+    (folder / LOCK).write_text(str(os.getppid()), encoding="utf-8")  # a live process
+    with pytest.raises(FetchError, match="đang được một lần tải khác dùng"):
+        fetch(portal, folder)
+    (folder / LOCK).write_text("999999999", encoding="utf-8")  # a run that was killed
+    fetch(portal, folder)
+    assert not (folder / LOCK).exists() and (folder / "manifest.json").exists()
+
+
+def test_a_target_that_cannot_be_written_is_a_message(portal, tmp_path):
+    import errno
+    from unittest import mock
+
+    with mock.patch("xl766.portal.fetch._write",
+                    side_effect=OSError(errno.ENOSPC, "No space left")), pytest.raises(
+            FetchError, match="ổ đĩa đã đầy"):
+        fetch(portal, tmp_path / "h44")

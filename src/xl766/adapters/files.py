@@ -101,7 +101,7 @@ def write_outputs(outputs: list[tuple[Path, Callable[[Path], None]]], *,
         _move_in(staged, overwrite)
     except OSError as error:
         name = ", ".join(Path(path).name for path, _ in outputs)
-        raise InputError(f"Không ghi được '{name}': {_reason(error)}. Chưa có gì bị ghi "
+        raise InputError(f"Không ghi được '{name}': {os_error_text(error)}. Chưa có gì bị ghi "
                          "đè.") from None
     finally:
         for staging, _ in staged:
@@ -153,7 +153,7 @@ def _place(staging: Path, path: Path) -> None:
         os.replace(staging, path)
 
 
-def _reason(error: OSError) -> str:
+def os_error_text(error: OSError) -> str:
     if isinstance(error, PermissionError):
         return "tệp đang mở hoặc không có quyền ghi vào thư mục này (đóng tệp, chọn thư mục khác)"
     if error.errno == errno.ENOSPC:

@@ -16,10 +16,12 @@ import random
 import re
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from xl766.adapters.files import os_error_text
 from xl766.engine.numbers import short_number
 from xl766.engine.period import Period
 from xl766.portal.answers import MANIFEST, Problem, recognise
@@ -28,9 +30,14 @@ from xl766.portal.mapping import Endpoint, load_mapping
 PORTAL = "https://dichvucong.gov.vn"
 API = "/api/v1/reporting/evaluation/"
 STAGING = ".dang-tai"
+LOCK = ".xl766-dang-tai.lock"
 PAGE_SIZE = 200
 _UUID = re.compile(r"[0-9a-fA-F-]{36}")
 _BLOCKED = {403: "Cổng từ chối truy cập (403)", 429: "Cổng báo gửi quá nhiều yêu cầu (429)"}
+# The largest real answer is about 300 KB; a body past this is not an answer (or a gzip bomb).
+MOST_BYTES = 8 * 1024 * 1024
+MOST_PAGES = 50  # 200 units a page: 10.000 units, more than any province has
+_LONGEST_WAIT = 120.0  # seconds: a Retry-After beyond this is not honoured, the run stops
 
 
 class FetchError(Exception):
@@ -39,7 +46,7 @@ class FetchError(Exception):
 
 @dataclass(frozen=True)
 class Politeness:
-    timeout: float = 30.0  # seconds per request
+    timeout: float = 30.0  # seconds for the whole of one request, answer included
     delay: float = 2.0  # seconds between requests
     jitter: float = 1.0  # up to this many seconds more, at random
     retries: int = 3  # further tries after a timeout, a 5xx or an unreadable answer
@@ -63,7 +70,11 @@ class _Client:
         import requests
 
         self.requests = requests
+        if not re.match(r"https?://[^/\s]+", base_url):
+            raise FetchError(f"Địa chỉ Cổng '{base_url}' phải bắt đầu bằng https:// (hoặc "
+                             "http://), ví dụ https://dichvucong.gov.vn.")
         self.session = requests.Session()
+        self.session.max_redirects = 5
         self.session.headers.update({"User-Agent": "xl766 (bo chi so 766)",
                                      "Accept": "application/json"})
         self.base = base_url.rstrip("/")
@@ -88,18 +99,33 @@ class _Client:
                          f"({problem}). Chạy lại sau; phần đã tải được giữ lại.")
 
     def _try(self, url: str, payload: dict):
+        late = f"quá {short_number(self.polite.timeout)} giây chưa trả lời xong"
+        started = time.monotonic()
         try:
-            response = self.session.post(url, json=payload, timeout=self.polite.timeout)
+            response = self.session.post(url, json=payload, timeout=self.polite.timeout,
+                                         stream=True)
+        except self.requests.TooManyRedirects:
+            raise FetchError(f"Dừng tải: {url} chuyển hướng vòng quanh, không tới được số "
+                             "liệu. Kiểm tra --dia-chi.") from None
         except self.requests.Timeout:
-            return f"quá {short_number(self.polite.timeout)} giây không trả lời"
+            return late
         except self.requests.ConnectionError as error:
             return f"không kết nối được ({type(error).__name__})"
+        except self.requests.RequestException as error:
+            raise FetchError(f"Dừng tải: không gửi được yêu cầu tới {url} "
+                             f"({type(error).__name__}).") from None
+        with response:
+            body = self._body(response, started)
+        if body is None:
+            return late
+        if body is False:
+            return "câu trả lời bị cắt giữa chừng"
         if response.status_code in _BLOCKED:
             raise FetchError(f"Dừng tải: {_BLOCKED[response.status_code]} khi hỏi {url}. "
                              "Đợi vài giờ rồi chạy lại; không dùng cách vượt tường lửa.")
         if response.status_code >= 500:
+            self._honour_retry_after(response)
             return f"Cổng lỗi máy chủ ({response.status_code})"
-        body = response.content
         if body.lstrip()[:1] == b"<":
             raise FetchError(f"Dừng tải: Cổng trả về một trang HTML thay cho số liệu khi hỏi {url}"
                              " (thường là trang chặn của tường lửa). Đợi rồi chạy lại sau.")
@@ -115,6 +141,40 @@ class _Client:
                       "contentType": response.headers.get("Content-Type", ""),
                       "capturedAt": datetime.now(UTC).isoformat(),
                       "sha256": hashlib.sha256(body).hexdigest(), "bytes": len(body)}
+
+
+    def _body(self, response, started: float) -> bytes | None | bool:
+        """The whole answer within the request's time and size bounds: None when too slow (a
+        body dripped a byte at a time), False when cut short; too large stops the run. Each
+        read returns what has arrived, so the deadline is checked as the bytes come."""
+        chunks, size = [], 0
+        try:
+            while chunk := response.raw.read1(65536, decode_content=True):
+                size += len(chunk)
+                if size > MOST_BYTES:
+                    raise FetchError(f"Dừng tải: câu trả lời của {response.url} lớn hơn "
+                                     f"{MOST_BYTES // 1024 // 1024} MB, không phải số liệu 766.")
+                chunks.append(chunk)
+                if time.monotonic() - started > self.polite.timeout:
+                    return None
+        except FetchError:
+            raise
+        except self.requests.packages.urllib3.exceptions.ReadTimeoutError:
+            return None
+        except Exception:  # the connection broke mid-answer, or a body not as declared
+            return False
+        return b"".join(chunks)
+
+    def _honour_retry_after(self, response) -> None:
+        value = response.headers.get("Retry-After", "")
+        if not value.strip().isdigit():
+            return
+        wait = float(value)
+        if wait > _LONGEST_WAIT:
+            raise FetchError(f"Dừng tải: Cổng bận và xin đợi {short_number(wait)} giây. Chạy "
+                             "lại sau; phần đã tải được giữ lại.")
+        self.progress(f"  Cổng xin đợi {short_number(wait)} giây")
+        self.sleep(wait)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -140,9 +200,17 @@ def _province_id(client: _Client, province: str, period: Period) -> tuple[str, s
         return province, None
     payload = {"departmentType": "ADMINISTRATIVE_UNIT", **period_body(period, "timeType")}
     body, _ = client.post("service-results", payload)
-    rows = (json.loads(body).get("data") or {}).get("evaluation") or []
+    document = json.loads(body)
+    data = document.get("data") if isinstance(document, dict) else None
+    rows = data.get("evaluation") if isinstance(data, dict) else None
+    if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+        raise FetchError("Dừng tải: danh sách tỉnh của Cổng (service-results) không đúng dạng đã "
+                         "biết. Dùng mã rootDepartmentId (UUID) thay cho mã tỉnh.")
     for row in rows:
         if str(row.get("departmentCode", "")).casefold() == province.casefold():
+            if not _UUID.fullmatch(str(row.get("departmentId") or "")):
+                raise FetchError(f"Dừng tải: Cổng không cho mã departmentId của tỉnh "
+                                 f"'{province}'. Dùng mã rootDepartmentId (UUID) thay cho mã tỉnh.")
             return row["departmentId"], row.get("departmentName")
     known = ", ".join(sorted(str(r.get("departmentCode")) for r in rows)[:70])
     raise FetchError(f"Không có tỉnh mã '{province}' trong danh sách của Cổng (có: {known}).")
@@ -166,8 +234,20 @@ def _fetch_endpoint(client: _Client, endpoint: Endpoint, base: dict, staging: Pa
         _save_manifest(staging, manifest)
         client.progress(f"  {endpoint.name}: trang {page}/{answer.page[1]}, "
                         f"{len(answer.rows)} đơn vị, {record['bytes']:,} byte")
-        pages = answer.page[1]
+        pages = _pages(answer, endpoint.name)
         page += 1
+
+
+def _pages(answer, name: str) -> int:
+    """How many pages to ask for: what the units the answer declares need, never more than
+    MOST_PAGES (an answer claiming a million pages is not followed)."""
+    needed = answer.page[1]
+    if answer.declared is not None:  # pages of the size the portal really sends
+        needed = min(needed, max(1, -(-answer.declared // max(len(answer.rows), 1))))
+    if needed > MOST_PAGES:
+        raise FetchError(f"Dừng tải: '{name}' báo {needed} trang, quá {MOST_PAGES} trang của mọi "
+                         "tỉnh: câu trả lời không hợp lý.")
+    return needed
 
 
 def fetch_province(province: str, period: Period, folder: Path, *, base_url: str | None = None,
@@ -175,15 +255,68 @@ def fetch_province(province: str, period: Period, folder: Path, *, base_url: str
                    sleep: Callable[[float], None] = time.sleep,
                    progress: Callable[[str], None] = print) -> Path:
     """Fetch the six endpoints into ``folder``; returns it once the capture is complete."""
-    folder, staging = Path(folder), Path(folder) / STAGING
+    folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise FetchError(f"'{folder}' là một tệp, không phải thư mục.")
     client = _Client(base_url or PORTAL, politeness or Politeness(), sleep, progress)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with _only_run(folder):
+            _fetch_into(folder, province, period, client, progress)
+    except OSError as error:
+        raise FetchError(f"Không ghi được vào '{folder}': {os_error_text(error)}. Phần đã tải "
+                         "được giữ lại.") from None
+    return folder
+
+
+@contextmanager
+def _only_run(folder: Path):
+    """One run at a time in a folder: a second one would mix its answers with the first's."""
+    lock = folder / LOCK
+    try:
+        handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        holder = lock.read_text(encoding="utf-8").strip() if lock.is_file() else ""
+        if holder.isdigit() and _alive(int(holder)):
+            raise FetchError(f"Thư mục '{folder}' đang được một lần tải khác dùng (tiến trình "
+                             f"{holder}): đợi lần đó xong hoặc chọn thư mục khác.") from None
+        lock.unlink(missing_ok=True)  # left by a run that was killed
+        handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    try:
+        os.write(handle, str(os.getpid()).encode())
+        os.close(handle)
+        yield
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _ours(name: str) -> bool:
+    """A capture's file name as this command writes it: '<endpoint>/<period>[-trang-N].json',
+    inside the folder. A manifest naming '../x' or an absolute path is never followed."""
+    parts = Path(name).parts
+    endpoints = {e.name for e in load_mapping().endpoints}
+    return (len(parts) == 2 and parts[0] in endpoints and parts[1].endswith(".json")
+            and not Path(name).is_absolute() and ".." not in parts)
+
+
+def _fetch_into(folder: Path, province: str, period: Period, client: _Client,
+                progress: Callable[[str], None]) -> None:
+    staging = folder / STAGING
     earlier = _manifest(staging)
     if earlier.get("period") != str(period) or earlier.get("request", {}).get("tinh") != province:
         earlier = {}
     done = {c["file"].split("/")[0] for c in earlier.get("captures", [])
-            if _intact(staging / c["file"], c.get("sha256"))}
+            if _ours(str(c.get("file", ""))) and _intact(staging / c["file"], c.get("sha256"))}
     if earlier:
         root, name = earlier["province"]["id"], earlier["province"].get("name")
     else:
@@ -203,7 +336,6 @@ def fetch_province(province: str, period: Period, folder: Path, *, base_url: str
         base = {**period_body(period, endpoint.period), "rootDepartmentId": root}
         _fetch_endpoint(client, endpoint, base, staging, manifest)
     _complete(folder, staging, manifest)
-    return folder
 
 
 def _intact(path: Path, sha256: str | None) -> bool:
@@ -212,7 +344,8 @@ def _intact(path: Path, sha256: str | None) -> bool:
 
 def _complete(folder: Path, staging: Path, manifest: dict) -> None:
     """Move the answers in, then the manifest that vouches for them, then drop what it replaced."""
-    before = {c["file"] for c in _manifest(folder).get("captures", [])}
+    before = {str(c.get("file")) for c in _manifest(folder).get("captures", [])
+              if isinstance(c, dict) and _ours(str(c.get("file", "")))}
     for capture in manifest["captures"]:
         target = folder / capture["file"]
         target.parent.mkdir(parents=True, exist_ok=True)
