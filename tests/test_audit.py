@@ -519,3 +519,29 @@ def test_a_set_is_used_only_for_the_periods_it_covers(tmp_path, capsys):
     code, _, err = run(capsys, "tao-bao-cao", tmp_path / "cu.xlsx", "-o", tmp_path / "b.xlsx")
     assert code == 2
     assert "Bộ chỉ số 766-2026 áp dụng từ 01/01/2026, không dùng cho kỳ 2025-Q3" in err
+
+
+def test_a_full_temporary_folder_in_the_xlsx_writer_is_a_message(tmp_path, capsys, monkeypatch):
+    import errno
+
+    import xlsxwriter.workbook
+    from xlsxwriter.exceptions import FileCreateError
+
+    def full(self, *args, **kwargs):
+        raise FileCreateError(OSError(errno.ENOSPC, "No space left on device"))
+
+    monkeypatch.setattr(xlsxwriter.workbook.Workbook, "close", full)
+    code, _, err = run(capsys, "cham-diem", PHU_THO_CSV, "--bo-chi-so", "766-2026", "-o",
+                       tmp_path / "kq.xlsx")
+    assert code == 2 and "ổ đĩa đã đầy" in err and not (tmp_path / "kq.xlsx").exists()
+    code, _, err = run(capsys, *_report_args(tmp_path))
+    assert code == 2 and "ổ đĩa đã đầy" in err and list(tmp_path.iterdir()) == []
+
+
+def test_control_characters_in_a_set_are_refused_when_loaded(tmp_path, capsys):
+    text = BUNDLED.read_text(encoding="utf-8").replace('id = "766-2026"', 'id = "thu"')
+    path = tmp_path / "bo.toml"
+    path.write_text(text.replace('name = "TTHC công bố đúng hạn"',
+                                 'name = "TTHC công bố\\u0007 đúng hạn"'), encoding="utf-8")
+    code, _, err = run(capsys, "tao-mau", "--bo-chi-so", path, "-o", tmp_path / "m.xlsm")
+    assert code == 2 and "khóa 'groups[0].indicators[0].name': có ký tự điều khiển U+0007" in err

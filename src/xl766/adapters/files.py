@@ -99,13 +99,32 @@ def write_outputs(outputs: list[tuple[Path, Callable[[Path], None]]], *,
                 shutil.copyfile(made, staging)
                 os.chmod(staging, _user_mode())
         _move_in(staged, overwrite)
-    except OSError as error:
+    except InputError:
+        raise
+    except Exception as error:
+        cause = _os_error_in(error)
+        if cause is None:
+            raise
         name = ", ".join(Path(path).name for path, _ in outputs)
-        raise InputError(f"Không ghi được '{name}': {os_error_text(error)}. Chưa có gì bị ghi "
+        raise InputError(f"Không ghi được '{name}': {os_error_text(cause)}. Chưa có gì bị ghi "
                          "đè.") from None
     finally:
         for staging, _ in staged:
             staging.unlink(missing_ok=True)
+
+
+def _os_error_in(error: BaseException) -> OSError | None:
+    """The file-system error behind a writer's own exception (XlsxWriter's FileCreateError
+    carries it as its argument; others chain it)."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, OSError):
+            return error
+        found = next((a for a in getattr(error, "args", ()) if isinstance(a, OSError)), None)
+        if found is not None:
+            return found
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return None
 
 
 def _move_in(staged: list[tuple[Path, Path]], overwrite: bool) -> None:

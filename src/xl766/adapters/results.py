@@ -8,7 +8,6 @@ from pathlib import Path
 import pandas as pd
 
 from xl766.adapters import safe_text
-from xl766.adapters.safe_text import set_text
 from xl766.engine.scoring import Scores
 
 SUMMARY_COLUMNS = {
@@ -34,25 +33,28 @@ def write_csv(scores: Scores, path: Path) -> None:
 
 
 def write_xlsx(scores: Scores, path: Path) -> None:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """Row by row with XlsxWriter's constant memory: 50.000 units in seconds, not minutes.
+    Text is always written as text (a name starting with '=' stays a name)."""
+    import xlsxwriter
 
     frame = result_frame(scores)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Kết quả"
-    sheet.append(list(frame.columns))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    text_columns = {"ten_don_vi", "ma_don_vi", "xep_loai"}
-    for r, row in enumerate(frame.itertuples(index=False), start=2):
-        for c, (name, value) in enumerate(zip(frame.columns, row, strict=True), start=1):
-            cell = sheet.cell(row=r, column=c)
-            set_text(cell, value)
-            if name not in text_columns and name != "xep_hang":
-                cell.number_format = "0.00"
-    sheet.freeze_panes = "C2"
-    book.save(path)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True,
+                                           "tmpdir": str(Path(path).parent),
+                                           "strings_to_formulas": False,
+                                           "strings_to_urls": False,
+                                           "strings_to_numbers": False})
+    sheet = book.add_worksheet("Kết quả")
+    points = book.add_format({"num_format": "0.00"})
+    text_columns = {"ten_don_vi", "ma_don_vi", "xep_loai", "xep_hang"}
+    for column, name in enumerate(frame.columns):
+        if name not in text_columns:
+            sheet.set_column(column, column, None, points)
+    sheet.write_row(0, 0, list(frame.columns), book.add_format({"bold": True}))
+    sheet.freeze_panes(1, 2)
+    for row, values in enumerate(frame.itertuples(index=False), start=1):
+        sheet.write_row(row, 0, [safe_text.without_control_characters(v) if isinstance(v, str)
+                                 else v for v in values])
+    book.close()
 
 
 def to_json(scores: Scores) -> str:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 _SUM_TOLERANCE = 1e-9
 _MOST_POINTS = 10_000
@@ -61,8 +62,20 @@ class ConversionMethod(StrEnum):
     APPLICABLE_MAX = "applicable_max"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*")
+    @classmethod
+    def _printable(cls, value):
+        """Names and sources go into workbooks and Word files, which cannot hold NUL & co."""
+        if isinstance(value, str) and (found := _CONTROL.search(value)):
+            raise ValueError(f"có ký tự điều khiển U+{ord(found.group()):04X}, không ghi được "
+                             "vào Excel hay Word: xoá ký tự đó")
+        return value
 
 
 class Cited(_Strict):
