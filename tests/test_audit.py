@@ -545,3 +545,25 @@ def test_control_characters_in_a_set_are_refused_when_loaded(tmp_path, capsys):
                                  'name = "TTHC công bố\\u0007 đúng hạn"'), encoding="utf-8")
     code, _, err = run(capsys, "tao-mau", "--bo-chi-so", path, "-o", tmp_path / "m.xlsm")
     assert code == 2 and "khóa 'groups[0].indicators[0].name': có ký tự điều khiển U+0007" in err
+
+
+def test_the_look_alike_check_is_bounded_for_names_without_numbers():
+    from xl766.engine.names import MOST_COMPARISONS, near_misses
+
+    # a name typed 8.000 times is one name; a pair among its repeats is found once
+    pairs, stopped = near_misses(["Nà Sáy"] * 4000 + ["Nhà Sáy"] * 4000)
+    assert pairs == [(0, 4000)] and not stopped
+    # 8.000 short names from three letters: thousands of true near pairs; the search stops
+    names = [f"Thôn {a}{b}{c}{d}{e}" for a in "abc" for b in "abc" for c in "abc"
+             for d in "abc" for e in "abc"] * 30
+    pairs, stopped = near_misses(names, limit=500)
+    assert stopped and len(pairs) == 500 and MOST_COMPARISONS == 200_000
+
+
+def test_a_stopped_look_alike_search_says_at_least(tmp_path, capsys):
+    names = [f"Thôn {a}{b}{c}{d}" for a in "abcd" for b in "abcd" for c in "abcd"
+             for d in "abcd"]
+    table = tmp_path / "t.csv"
+    table.write_text("ten_don_vi,CKMB.1\n" + "".join(f"{n},5\n" for n in names), encoding="utf-8")
+    code, _, err = run(capsys, "cham-diem", table, "--bo-chi-so", "dienbien-459-2023")
+    assert code == 0 and "còn ít nhất 950 cặp tên gần giống khác" in err

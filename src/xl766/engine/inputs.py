@@ -253,7 +253,7 @@ def check_units(names: list, codes: list, labels: pd.Index, out: Collector,
     # Names only identify units that have no code; two coded units may share a name.
     uncoded = [p for p, (name, code) in enumerate(zip(names, codes, strict=True))
                if name and not code]
-    similar = near_misses([names[p] for p in uncoded])
+    similar, stopped = near_misses([names[p] for p in uncoded])
     for a, b in similar[:_SIMILAR_NAMES_LISTED]:
         first, second = uncoded[a], uncoded[b]
         out.findings.append(Finding(
@@ -262,7 +262,8 @@ def check_units(names: list, codes: list, labels: pd.Index, out: Collector,
             f"{labels[first]}: kiểm tra có phải cùng một đơn vị viết khác nhau không",
             UNIT_NAME, int(labels[second])))
     if len(similar) > _SIMILAR_NAMES_LISTED:
-        out.table(f"còn {len(similar) - _SIMILAR_NAMES_LISTED} cặp tên gần giống khác (chỉ liệt kê "
+        more = len(similar) - _SIMILAR_NAMES_LISTED
+        out.table(f"còn {'ít nhất ' * stopped}{more} cặp tên gần giống khác (chỉ liệt kê "
                   f"{_SIMILAR_NAMES_LISTED} cặp đầu): thêm cột '{UNIT_CODE}' để phân biệt đơn vị",
                   UNIT_NAME, Level.WARNING)
 

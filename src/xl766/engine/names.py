@@ -99,21 +99,36 @@ def _one_edit_apart(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
-def near_misses(names: Iterable[str]) -> list[tuple[int, int]]:
-    """Pairs of positions whose names differ only by diacritics or one letter ('Nà Sáy'/'Nhà Sáy').
+MOST_COMPARISONS = 200_000
 
-    Candidates meet through shared one-deletion keys, so the work grows with the number of names,
-    not with its square. Digits are never deleted: names that differ in a number ('Xã số 12345' /
+
+def near_misses(names: Iterable[str], limit: int = 1_000) -> tuple[list[tuple[int, int]], bool]:
+    """Pairs of positions whose names differ only by diacritics or one letter ('Nà Sáy'/'Nhà Sáy'),
+    at most ``limit`` of them, and whether the search stopped before the end.
+
+    Each distinct name is looked at once (a name typed 8.000 times is one name: repeats are
+    duplicates, reported elsewhere). Candidates meet through shared one-deletion keys, so the
+    work grows with the number of names, not with its square; a table of many near-identical
+    names stops after ``limit`` pairs or MOST_COMPARISONS comparisons, so the check stays
+    bounded. Digits are never deleted: names that differ in a number ('Xã số 12345' /
     'Xã số 12346', 'Tổ dân phố 1' … '20') are different units, not typos.
     """
     names = list(names)
+    first: dict[str, int] = {}
+    for position, name in enumerate(names):
+        first.setdefault(normalise(name), position)
+    positions = list(first.values())
+    found, stopped = _near_misses([names[p] for p in positions], limit)
+    return sorted((positions[a], positions[b]) for a, b in found), stopped
+
+
+def _near_misses(names: list[str], limit: int) -> tuple[set[tuple[int, int]], bool]:
     # Two names one letter apart carry the same numbers; a name whose numbers no other name
     # carries has no partner ("Xã số 12345"), so it is not even folded.
     numbers = [tuple(_DIGITS.findall(name)) for name in names]
     carried = Counter(numbers)
     candidates = [p for p, found in enumerate(numbers) if carried[found] > 1]
     folded = {p: _core(names[p]) for p in candidates}
-    exact = {p: normalise(names[p]) for p in candidates}
     buckets: dict[str, list[int]] = defaultdict(list)
     for position in candidates:
         text = folded[position]
@@ -121,14 +136,16 @@ def near_misses(names: Iterable[str]) -> list[tuple[int, int]]:
                          if not text[i].isdigit()}
         for key in keys:
             buckets[key].append(position)
-    pairs = set()
+    pairs: set[tuple[int, int]] = set()
+    compared = 0
     for members in buckets.values():
         for i, a in enumerate(members):
             for b in members[i + 1:]:
-                if exact[a] == exact[b]:
-                    continue
+                compared += 1
+                if len(pairs) >= limit or compared > MOST_COMPARISONS:
+                    return pairs, True
                 if folded[a] == folded[b] or (
                         min(len(folded[a]), len(folded[b])) >= _MIN_LETTERS_FOR_TYPO
                         and _one_edit_apart(folded[a], folded[b])):
                     pairs.add((min(a, b), max(a, b)))
-    return sorted(pairs)
+    return pairs, False
