@@ -3,6 +3,7 @@ traceback, every bad cell named by sheet, row and column, and no cell of an outp
 
 import csv
 import io
+import json
 import string
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
@@ -110,3 +111,48 @@ def test_cham_diem_contract(tmp_path_factory, table, as_xlsx, output):
         for row in csv.reader(io.StringIO((folder / output).read_text(encoding="utf-8-sig")),
                               delimiter=";"):
             assert not any(cell.lstrip('"').startswith(("=", "+", "@")) for cell in row)
+
+
+# ---- the band edge: group points that sum exactly to a lower bound, as a clerk types them
+
+GROUP_MAXIMA = {"CKMB": 18, "TDGQ": 20, "DVCTT": 12, "TTTT": 10, "MDHL": 18, "SHHS": 22}
+EDGES = {90: ("Xuất sắc", "Tốt"), 80: ("Tốt", "Khá"), 70: ("Khá", "Trung bình"),
+         50: ("Trung bình", "Yếu")}
+
+
+@st.composite
+def split_in_cents(draw):
+    """An edge (90, 80, 70, 50), minus 0 or 1 cent, cut at random into the six groups' points
+    with two decimals, each within its maximum."""
+    edge = draw(st.sampled_from(sorted(EDGES)))
+    below = draw(st.booleans())
+    left = edge * 100 - below
+    cents = []
+    groups = list(GROUP_MAXIMA)
+    for position, group in enumerate(groups):
+        room = sum(GROUP_MAXIMA[g] * 100 for g in groups[position + 1:])
+        low, high = max(0, left - room), min(GROUP_MAXIMA[group] * 100, left)
+        part = high if position == len(groups) - 1 else draw(st.integers(low, high))
+        cents.append(part)
+        left -= part
+    return edge, below, cents
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                  HealthCheck.function_scoped_fixture])
+@given(split_in_cents(), st.booleans())
+def test_exact_sums_at_band_edges(tmp_path_factory, split, as_xlsx):
+    from xl766.excel.udfs import CHISO_TONG, CHISO_XEPLOAI
+
+    edge, below, cents = split
+    points = [f"{c // 100},{c % 100:02d}" for c in cents]  # typed with a decimal comma
+    folder = tmp_path_factory.mktemp("bien")
+    header = ["ten_don_vi", *GROUP_MAXIMA]
+    path = write(folder, header, [["Xã A", *points]], as_xlsx)
+    code, out, err = run("cham-diem", path, "--bo-chi-so", "766-2026", "--json")
+    assert code == 0, err
+    unit = json.loads(out)[0]
+    expected = EDGES[edge][below]
+    assert unit["band"] == expected and unit["total"] == (edge * 100 - below) / 100
+    total = CHISO_TONG([[c / 100 for c in cents]], "766-2026")
+    assert total == (edge * 100 - below) / 100 and CHISO_XEPLOAI(total, "766-2026") == expected
