@@ -28,7 +28,8 @@ RIBBON_NAMESPACE = "http://schemas.microsoft.com/office/2009/07/customui"
 SAMPLE_MODULE = "Module1"  # the quickstart's demo macro
 DOCUMENT_MODULE = "ThisWorkbook"
 _FIXED_TIME = datetime(2026, 1, 1)  # same input, same bytes: a rebuild shows no diff
-_MODIFIED = re.compile(rb"(?<=<dcterms:modified xsi:type=\"dcterms:W3CDTF\">)[^<]+")
+# openpyxl stamps the save time, whatever the book says; its namespaces vary with its version
+_MODIFIED = re.compile(rb"(<dcterms:modified\b[^>]*>)[^<]+")
 _VB_NAME = re.compile(r'^Attribute VB_Name = "([^"]+)"', re.MULTILINE)
 
 
@@ -104,7 +105,8 @@ def _add_ribbon(source: Path, target: Path, ribbon_xml: str) -> None:
                 data = data.replace(b"</Relationships>",
                                     relationship.encode() + b"</Relationships>")
             elif item.filename == "docProps/core.xml":
-                data = _MODIFIED.sub(_FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode(), data)
+                data = _MODIFIED.sub(
+                    rb"\g<1>" + _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode(), data)
             new.writestr(zipfile.ZipInfo(item.filename, _FIXED_TIME.timetuple()[:6]), data,
                          zipfile.ZIP_DEFLATED)
         new.writestr(zipfile.ZipInfo(RIBBON_PART, _FIXED_TIME.timetuple()[:6]),
