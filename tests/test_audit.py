@@ -567,3 +567,11 @@ def test_a_stopped_look_alike_search_says_at_least(tmp_path, capsys):
     table.write_text("ten_don_vi,CKMB.1\n" + "".join(f"{n},5\n" for n in names), encoding="utf-8")
     code, _, err = run(capsys, "cham-diem", table, "--bo-chi-so", "dienbien-459-2023")
     assert code == 0 and "còn ít nhất 950 cặp tên gần giống khác" in err
+
+
+def test_a_settings_file_not_in_utf8_is_a_message(tmp_path, capsys):
+    settings = tmp_path / "cau-hinh.toml"
+    settings.write_bytes('ky_bao_cao = "2023-09"\nnguoi_ky = "Bé"\n'.encode("cp1252"))
+    code, _, err = run(capsys, "tao-bao-cao", TUAN_GIAO_CSV, "-o", tmp_path / "b.xlsx",
+                       "--bo-chi-so", "dienbien-459-2023", "--cau-hinh", settings)
+    assert code == 2 and "không phải UTF-8" in err

@@ -443,3 +443,14 @@ def test_deeply_nested_brackets_are_a_message(tmp_path, capsys):
     (folder / "transparency" / "quarter-all.json").write_text("[" * 200_000 + "]" * 200_000)
     code, err = _nhap_cong(capsys, tmp_path, folder)
     assert code == 2 and "lồng nhau quá sâu" in err
+
+
+def test_a_400_digit_count_in_an_answer_is_a_message(tmp_path, capsys):
+    folder = editable_copy(tmp_path)
+    path = folder / "dvc-progress-tree" / "quarter-all.json"
+    text = path.read_text(encoding="utf-8")
+    document = json.loads(text)
+    document["data"]["children"][0]["totalOnTime"] = 10**400
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    code, err = _nhap_cong(capsys, tmp_path, folder)
+    assert code == 2 and "quá lớn" in err and "TDGQ.1/tu" in err
