@@ -89,14 +89,17 @@ def as_ticks(values, digits: int = TICK_DIGITS) -> tuple[np.ndarray, np.ndarray]
     values = np.asarray(values, dtype=float).reshape(-1)
     known = np.isfinite(values)
     places = decimal_digits(values)
-    fast = known & (places >= 0) & (places <= digits)
+    # values with at most 9 decimals are read exactly in one vector pass (then rounded to
+    # ``digits`` exactly); only the rare longer ones go one by one through Decimal
+    fast = known & (places >= 0)
     safe = np.where(fast, values, 0.0)
-    if digits <= _SIGNIFICANT and _bound(safe) * 10.0**digits < _FLOAT_EXACT:
-        result = np.rint(safe * 10.0**digits).astype(np.int64)
+    finest = max(digits, TICK_DIGITS)
+    if finest <= _SIGNIFICANT and _bound(safe) * 10.0**finest < _FLOAT_EXACT:
+        result = np.rint(safe * 10.0**finest).astype(np.int64)
+        if finest > digits:
+            result = divide_half_up(result, 10**(finest - digits))
     else:
-        result = np.array([_held(v).scaleb(digits).to_integral_value() for v in safe],
-                          dtype=object)
-        result = np.array([int(v) for v in result], dtype=object)
+        result = np.array([_exact_ticks(_held(v), digits) for v in safe], dtype=object)
     slow = np.flatnonzero(known & ~fast)
     if slow.size:
         exact = [_exact_ticks(_held(values[p]), digits) for p in slow]
