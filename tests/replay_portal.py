@@ -49,7 +49,9 @@ class ReplayPortal:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # a short poll: shutdown() waits for it (the default 0,5 s cost every test that much)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.02,),
+                                       daemon=True)
 
     def reply(self, endpoint: str, *replies: tuple[int, bytes, float]) -> None:
         self.replies["/api/v1/reporting/evaluation/" + endpoint] = list(replies)

@@ -344,3 +344,44 @@ def test_one_cell_answers_as_the_engine(indicator, value, denominator):
     code, set_id = indicator
     assert CHISO_DIEM(code, value, denominator, set_id) == _as_the_engine_does(
         code, value, denominator, set_id)
+
+
+def _engine_group_or_total(set_id, codes, cells, column):
+    """The engine's answer for one row holding these cells: the reference CHISO_NHOM and
+    CHISO_TONG must equal (they no longer build a table)."""
+    import pandas as pd
+
+    from xl766.catalog import load_indicator_set
+    from xl766.engine import Level, score_table
+
+    frame = pd.DataFrame({"ten_don_vi": ["-"], **{c: [v] for c, v in zip(codes, cells,
+                                                                          strict=True)}},
+                         index=[2], dtype=object)
+    scores = score_table(frame, load_indicator_set(set_id))
+    errors = [f.message for f in scores.findings if f.level is Level.ERROR]
+    if errors:
+        return "Lỗi: " + "; ".join(errors)
+    value = (scores.groups[column] if column else scores.summary["computed_total"]).iloc[0]
+    return "" if value != value else float(value)
+
+
+_GROUP_CHOICES = ([(g.code, NATIONAL) for g in load_indicator_set(NATIONAL).groups]
+                  + [(g.code, DIENBIEN) for g in load_indicator_set(DIENBIEN).groups])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(_GROUP_CHOICES), st.lists(_typed, min_size=7, max_size=7))
+def test_group_points_answer_as_the_engine(group, cells):
+    code, set_id = group
+    found = next(g for g in load_indicator_set(set_id).groups if g.code == code)
+    parts = [i.code for i in found.indicators] or [code]
+    cells = cells[:len(parts)]
+    assert CHISO_NHOM(code, [cells], set_id) == _engine_group_or_total(set_id, parts, cells, code)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from([NATIONAL, DIENBIEN]), st.lists(_typed, min_size=6, max_size=6))
+def test_total_answers_as_the_engine(set_id, cells):
+    codes = [g.code for g in load_indicator_set(set_id).groups]
+    cells = cells[:len(codes)]
+    assert CHISO_TONG([cells], set_id) == _engine_group_or_total(set_id, codes, cells, None)

@@ -20,6 +20,7 @@ _SIGNIFICANT = 15
 _INT64_SAFE = 2.0**62
 _FLOAT_EXACT = 2.0**52
 _MOST_DECIMALS = 30
+_FEW = 8
 
 
 def _small(*bounds: float) -> bool:
@@ -88,6 +89,11 @@ def as_ticks(values, digits: int = TICK_DIGITS) -> tuple[np.ndarray, np.ndarray]
     significant digits); returns (integers, known) with 0 where a value is not finite."""
     values = np.asarray(values, dtype=float).reshape(-1)
     known = np.isfinite(values)
+    if len(values) <= _FEW:  # a worksheet function's few arguments: one by one is faster
+        exact = [_exact_ticks(_held(v), digits) if k else 0
+                 for v, k in zip(values.tolist(), known.tolist(), strict=True)]
+        return np.array(exact, dtype=np.int64 if _small(max(map(abs, exact), default=0))
+                        else object), known
     places = decimal_digits(values)
     # values with at most 9 decimals are read exactly in one vector pass (then rounded to
     # ``digits`` exactly); only the rare longer ones go one by one through Decimal
@@ -114,8 +120,13 @@ def exact_decimals(values) -> tuple[np.ndarray, int, np.ndarray]:
     """Each value exactly as integers over a common power of ten: (integers, K, known) with
     value = integer / 10^K, K the most decimals any value has (as Excel holds it)."""
     values = np.asarray(values, dtype=float).reshape(-1)
-    places = decimal_digits(values)
     known = np.isfinite(values)
+    if len(values) <= _FEW:
+        digits = min(max([-_held(v).normalize().as_tuple().exponent
+                          for v in values[known].tolist()] + [0]), _MOST_DECIMALS)
+        integers, known = as_ticks(values, max(digits, 0))
+        return integers, max(digits, 0), known
+    places = decimal_digits(values)
     longer = [-_held(values[p]).normalize().as_tuple().exponent
               for p in np.flatnonzero(known & (places < 0))]
     # Beyond 30 decimals a value is noise (a denormal typed as 5e-324): rounded there.

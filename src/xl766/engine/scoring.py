@@ -117,10 +117,11 @@ class Scores:
 
     @functools.cached_property
     def _ranking_order(self) -> pd.Index:  # the report asks for it several times
-        keys = [(float("inf") if rank is pd.NA else rank, sort_key(name or ""))
-                for rank, name in zip(self.summary["rank"], self.units["unit"], strict=True)]
-        order = sorted(range(len(keys)), key=keys.__getitem__)
-        return self.summary.index[order]
+        # names first, then a stable sort on the rank: ties keep their name order
+        names = [sort_key(name or "") for name in self.units["unit"].tolist()]
+        by_name = np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)
+        ranks = self.summary["rank"].to_numpy(dtype=float, na_value=np.inf)
+        return self.summary.index[by_name[np.argsort(ranks[by_name], kind="stable")]]
 
     def records(self) -> list[dict]:
         """One plain dict per unit, input order, numbers unrounded, None where there is none."""
@@ -200,7 +201,7 @@ def _none_arise(indicator: Indicator) -> tuple[int, bool]:
         indicator.zero_denominator, (0, False))
 
 
-def _entered_ticks(indicator: Indicator, indicator_set: IndicatorSet,
+def entered_ticks(indicator: Indicator, indicator_set: IndicatorSet,
                    values: np.ndarray) -> np.ndarray:
     """Points typed for an indicator, rounded as the set rounds an indicator's points."""
     if indicator.rule is Rule.MONITOR:
@@ -223,7 +224,7 @@ def indicator_points(indicator: Indicator, indicator_set: IndicatorSet, *,
     if indicator.rule is Rule.MONITOR:
         return 0.0 if any(v is not None for v in (points, percent, numerator)) else np.nan
     if points is not None:
-        ticks = _entered_ticks(indicator, indicator_set, np.array([points]))
+        ticks = entered_ticks(indicator, indicator_set, np.array([points]))
     elif numerator is not None and denominator is not None and denominator == 0:
         value, scored = _none_arise(indicator)
         if not scored:
@@ -270,7 +271,7 @@ def _score_indicator(indicator: Indicator, indicator_set: IndicatorSet, data: Sc
     entered = data.get(Role.POINTS, code)
     if entered is not None:
         given = ~entered.blank
-        put(given, _entered_ticks(indicator, indicator_set, entered.values))
+        put(given, entered_ticks(indicator, indicator_set, entered.values))
         slack[given] += half_unit(entered.decimals[given]) * TICKS
         status[given] = Status.SCORED
 

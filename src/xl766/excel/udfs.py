@@ -20,25 +20,23 @@ import pandas as pd
 import xlwings as xw
 
 from xl766.catalog import CatalogError, available_sets, load_indicator_set
-from xl766.catalog.models import ConversionMethod, IndicatorSet, Rule
+from xl766.catalog.models import BlankMeans, ConversionMethod, Indicator, IndicatorSet, Rule
 from xl766.engine.appendices import rate
-from xl766.engine.findings import Level
-from xl766.engine.inputs import UNIT_NAME, Role, numerator_above_message, shown, value_problem
+from xl766.engine.exact import TICKS, as_ticks
+from xl766.engine.inputs import Role, numerator_above_message, shown, value_problem
 from xl766.engine.numbers import parse_number, parse_numbers
 from xl766.engine.scoring import (
-    Scores,
     classify,
     competition_rank,
     convert,
+    entered_ticks,
     indicator_points,
-    score_table,
 )
 from xl766.excel.results import TableError, result_table
 from xl766.report.inputs import SET_SHEET
 
 SET_NAME = "BO_CHI_SO"  # the workbook-level name of the Cấu hình cell holding the set's id
 CATEGORY = "xl766"
-_ROW = 2  # engine findings name a sheet row; a lone argument plays row 2 of a one-row table
 
 
 class ArgumentError(Exception):
@@ -125,17 +123,6 @@ def _cells(values) -> list:
     return [cell for row in values for cell in (row if isinstance(row, list | tuple) else [row])]
 
 
-def _score_one_row(columns: dict, indicator_set: IndicatorSet) -> Scores:
-    """Score one unit given as {column: value}; every error of that row becomes the answer."""
-    frame = pd.DataFrame({UNIT_NAME: ["-"], **{k: [v] for k, v in columns.items()}},
-                         index=[_ROW], dtype=object)
-    scores = score_table(frame, indicator_set)
-    errors = [f for f in scores.findings if f.level is Level.ERROR]
-    if errors:
-        raise ArgumentError("; ".join(f.message for f in errors))
-    return scores
-
-
 @xw.func(category=CATEGORY)
 @xw.arg("ma_chi_so", doc="Mã chỉ số, ví dụ \"CKMB.1\".")
 @xw.arg("gia_tri", doc="Tỷ lệ % (0-100) hoặc điểm nếu chỉ số nhập điểm; là tử số khi có mẫu số.")
@@ -186,6 +173,38 @@ def _read(value, role: Role, limit: float | None = None) -> tuple[float | None, 
     return number, value_problem(number, shown(value), role, limit)
 
 
+def _points_sum(items, cells, indicator_set: IndicatorSet):
+    """Points typed for indicators (rounded as the set rounds them) or for groups, summed
+    exactly, with the engine's rules for a blank: "" when one is missing, or when none applies.
+    The engine's one-row answer, without building a table (a hundredth of a millisecond)."""
+    missing_means_missing = indicator_set.blank.means is BlankMeans.MISSING
+    total, missing, applicable, problems = 0, False, False, []
+    for item, cell in zip(items, cells, strict=True):
+        indicator = isinstance(item, Indicator)
+        monitored = indicator and item.rule is Rule.MONITOR
+        role = Role.POINTS if indicator else Role.GROUP_POINTS
+        value, wrong = _read(cell, role, None if monitored else item.max_points)
+        if wrong:
+            problems.append(wrong)
+            # a bad indicator cell is a missing score; a bad group cell is as if not typed
+            applicable |= indicator and not monitored
+            missing |= not indicator and missing_means_missing
+        elif value is None:
+            missing |= missing_means_missing and not monitored
+        else:
+            applicable = True
+            if indicator:
+                total += int(entered_ticks(item, indicator_set, np.array([value]))[0])
+            else:
+                total += int(as_ticks(np.array([value]))[0][0])
+    if not applicable and not (missing and missing_means_missing) and (
+            indicator_set.conversion.method is ConversionMethod.APPLICABLE_MAX):
+        problems.append("không chỉ số nào áp dụng cho đơn vị: không quy đổi được điểm")
+    if problems:
+        raise ArgumentError("; ".join(problems))
+    return "" if missing or not applicable else total / TICKS
+
+
 @xw.func(category=CATEGORY)
 @xw.arg("ma_nhom", doc="Mã nhóm chỉ số, ví dụ \"CKMB\".")
 @xw.arg("diem_chi_so", ndim=2, doc="Điểm các chỉ số của nhóm, theo thứ tự trong bộ chỉ số.")
@@ -195,14 +214,13 @@ def CHISO_NHOM(ma_nhom, diem_chi_so, bo_chi_so=None, caller=None):
     def compute():
         indicator_set = _indicator_set(bo_chi_so, caller)
         group = _named(indicator_set.groups, ma_nhom, "nhóm", indicator_set)
-        code = group.code
         points = _cells(diem_chi_so)
-        parts = [i.code for i in group.indicators] or [group.code]
+        parts = list(group.indicators) or [group]
         if len(points) != len(parts):
-            raise ArgumentError(f"nhóm {code} có {len(parts)} chỉ số ({', '.join(parts)}), "
-                                f"vùng điểm có {len(points)} ô")
-        scores = _score_one_row(dict(zip(parts, points, strict=True)), indicator_set)
-        return _shown(scores.groups[code].iloc[0])
+            raise ArgumentError(f"nhóm {group.code} có {len(parts)} chỉ số "
+                                f"({', '.join(p.code for p in parts)}), vùng điểm có "
+                                f"{len(points)} ô")
+        return _points_sum(parts, points, indicator_set)
     return _in_cell(compute)
 
 
@@ -218,8 +236,7 @@ def CHISO_TONG(diem_nhom, bo_chi_so=None, caller=None):
         if len(points) != len(codes):
             raise ArgumentError(f"bộ {indicator_set.id} có {len(codes)} nhóm "
                                 f"({', '.join(codes)}), vùng điểm có {len(points)} ô")
-        scores = _score_one_row(dict(zip(codes, points, strict=True)), indicator_set)
-        return _shown(scores.summary["computed_total"].iloc[0])
+        return _points_sum(indicator_set.groups, points, indicator_set)
     return _in_cell(compute)
 
 
