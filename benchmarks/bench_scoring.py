@@ -23,33 +23,34 @@ from xl766.engine import score_table
 UNITS = 4_100
 
 
-def _official(points: Fraction) -> float:
-    """The portal's rounding on the exact value: half-up to 2 decimals."""
-    return math.floor(points * 100 + Fraction(1, 2)) / 100
+def _official(points: Fraction) -> Fraction:
+    """The portal's rounding on the exact value: half-up to 2 decimals, kept exact."""
+    return Fraction(math.floor(points * 100 + Fraction(1, 2)), 100)
 
 
 def per_row_loop(raw, indicator_set):
     """The straightforward way: one Python call per unit and indicator."""
     results = []
     for _, row in raw.iterrows():
-        total = 0.0
+        total = Fraction(0)
         for group in indicator_set.groups:
-            points = 0.0
+            points = Fraction(0)
             for indicator in group.indicators:
                 tu, mau = int(row[f"{indicator.code}/tu"]), int(row[f"{indicator.code}/mau"])
                 if mau == 0:
-                    points += indicator.max_points if indicator.zero_denominator == "full" else 0
+                    full = indicator.zero_denominator == "full"
+                    points += Fraction(indicator.max_points) if full else 0
                     continue
                 percent = Fraction(tu * 100, mau)
                 top = Fraction(indicator.max_points)
                 if indicator.rule is Rule.TARGET and percent < indicator.target_percent:
                     points += _official(top * percent / Fraction(indicator.target_percent))
                 elif indicator.rule is Rule.TARGET:
-                    points += indicator.max_points
+                    points += Fraction(indicator.max_points)
                 else:
                     points += _official(top * percent / 100)
             total += points
-        results.append((row["ten_don_vi"], total, indicator_set.band_for(total)))
+        results.append((row["ten_don_vi"], float(total), indicator_set.band_for(total)))
     ordered = sorted(results, key=lambda r: -r[1])
     ranks, previous = {}, None
     for place, (name, total, _) in enumerate(ordered, start=1):
