@@ -288,3 +288,18 @@ def test_dien_bien_band_edges(dienbien, converted, band):
     scores = score_table(raw_table([row]), dienbien)
     assert scores.summary["converted"].iloc[0] == pytest.approx(converted)
     assert scores.summary["band"].iloc[0] == band
+
+
+def test_a_one_decimal_source_is_compared_within_half_its_decimal(set_2026):
+    # a letter prints 13,2 and 19,4 for points the engine computes as 13,24 and 19,38
+    row = full_marks(set_2026) | {"CKMB.1": 1.24, "TDGQ.1": 19.38, "CKMB/cong": "13,2",
+                                  "TDGQ/cong": "19,4"}
+    scores = score_table(raw_table([row]), set_2026)
+    checked = scores.reconciliation()
+    assert checked["tolerance"].tolist() == [0.05, 0.05]
+    assert not checked["differs"].any()  # within 0,05 of what the letter printed
+    # the same figures from a source printing two decimals differ
+    row |= {"CKMB/cong": "13,20", "TDGQ/cong": "19,40"}
+    checked = score_table(raw_table([row]), set_2026).reconciliation()
+    assert checked["tolerance"].tolist() == [0.005, 0.005]
+    assert checked["differs"].tolist() == [True, True]

@@ -202,6 +202,7 @@ def cmd_nhap_cong(args) -> int:
     from xl766.catalog import load_indicator_set
     from xl766.engine import Level, score_table
     from xl766.engine.numbers import format_number
+    from xl766.engine.scoring import tolerance_text
     from xl766.portal import output
     from xl766.portal.answers import read_answers
     from xl766.portal.table import portal_table
@@ -247,7 +248,8 @@ def cmd_nhap_cong(args) -> int:
     checked = scores.reconciliation()
     print(f"Đã ghi {len(table)} đơn vị, kỳ {capture.period}, vào '{target}'. Đối chiếu: "
           f"{format_number(len(checked))} điểm Cổng công bố, {int(checked['differs'].sum())} "
-          f"điểm chênh quá 0,005, {int(checked['unmatched'].sum())} điểm chưa tính lại được.")
+          f"điểm chênh quá {tolerance_text(checked)}, {int(checked['unmatched'].sum())} điểm chưa "
+          "tính lại được.")
     return 0
 
 

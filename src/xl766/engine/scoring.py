@@ -41,11 +41,8 @@ from xl766.engine.inputs import (
     read_scoring_table,
 )
 from xl766.engine.names import sort_key
-from xl766.engine.numbers import format_number, half_unit
+from xl766.engine.numbers import format_number, half_unit, short_number
 
-# The portal publishes points to 2 decimals: a recomputation within half a cent agrees with it.
-RECONCILE_TOLERANCE = 0.005
-RECONCILE_TOLERANCE_TICKS = constant_ticks(RECONCILE_TOLERANCE)
 _ZERO_DENOMINATOR_TEXT = {
     ZeroDenominator.ZERO: "tính 0 điểm",
     ZeroDenominator.FULL: "tính đủ điểm tối đa",
@@ -75,8 +72,10 @@ class Scores:
     summary: pd.DataFrame  # total, computed_total, published_total, applicable_max, converted,
     #                        band, rank
     findings: tuple[Finding, ...]
-    # Points an official source published (``X/cong`` columns), by indicator or group code.
+    # Points an official source published (``X/cong`` columns), by indicator or group code,
+    # and how far a recomputation may be from each as printed (half its last decimal).
     published: pd.DataFrame
+    published_tolerance: pd.DataFrame
 
     def reconciliation(self) -> pd.DataFrame:
         """One row per published cell: unit, code, published, computed, difference, and whether
@@ -89,14 +88,16 @@ class Scores:
                 "row": self.published.index[given], "unit": self.units["unit"].to_numpy()[given],
                 "code": self.units["code"].to_numpy()[given], "indicator": code,
                 "published": self.published[code].to_numpy(float)[given],
-                "computed": ours.to_numpy(float)[given]}))
+                "computed": ours.to_numpy(float)[given],
+                "tolerance": self.published_tolerance[code].to_numpy(float)[given]}))
         frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-            columns=["row", "unit", "code", "indicator", "published", "computed"])
+            columns=["row", "unit", "code", "indicator", "published", "computed", "tolerance"])
         computed, known = as_ticks(frame["computed"].to_numpy(float))
         published, _ = as_ticks(frame["published"].to_numpy(float))
+        tolerance, _ = as_ticks(frame["tolerance"].to_numpy(float))
         difference = computed - published
         frame["difference"] = to_float(difference, known)
-        frame["differs"] = known & (np.abs(difference) > RECONCILE_TOLERANCE_TICKS)
+        frame["differs"] = known & (np.abs(difference) > tolerance)
         frame["unmatched"] = frame["computed"].isna()
         return frame
 
@@ -494,7 +495,7 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
         "điểm, nhiều hơn sai số làm tròn của số liệu nhập "
         f"(±{format_number(tolerance[p] / TICKS, 3)})"))
     _note_band_edges(indicator_set, converted, notes)
-    published_points = _reconcile(data, indicators, groups, notes)
+    published_points, tolerances = _reconcile(data, indicators, groups, notes)
     notes.add(data.notes.notna().to_numpy(), Level.NOTE, UNIT_NOTE,
               lambda p: str(data.notes.iloc[p]))
 
@@ -523,31 +524,47 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
         summary=summary,
         findings=tuple(data.findings + notes.findings),
         published=pd.DataFrame(published_points, index=labels),
+        published_tolerance=pd.DataFrame(tolerances, index=labels),
     )
 
 
 def _reconcile(data: ScoringInput, indicators: dict[str, _IndicatorResult],
-               groups: dict[str, _GroupResult], notes: _Notes) -> dict[str, np.ndarray]:
-    """Compare each published point with the recomputation; every difference is a warning."""
-    published = {}
+               groups: dict[str, _GroupResult], notes: _Notes) -> tuple[dict, dict]:
+    """Compare each published point with the recomputation; a difference beyond half the last
+    decimal the source printed (0,005 for the portal's 2 decimals, 0,05 for a letter's one) is a
+    warning."""
+    published, tolerances = {}, {}
     results = {c: (r.ticks, r.status) for c, r in (indicators | groups).items()}
+    # a source prints all its points to one precision: the most decimals any of them shows (a
+    # number cell's 6.1 is the portal's 6,10 when others show 19,38; a letter shows 13,2)
+    printed = max([int(c.decimals[~c.blank].max(initial=0)) for c in (
+        data.get(Role.PUBLISHED, code) for code in results) if c is not None], default=0)
     for code, (ticks, status) in results.items():
         column = data.get(Role.PUBLISHED, code)
         if column is None:
             continue
         theirs, given = as_ticks(column.values)
         published[code] = column.values
+        tolerances[code] = np.where(given, half_unit(np.array([printed]))[0], np.nan)
         ours_known = status == Status.SCORED
-        differs = given & ours_known & (np.abs(ticks - theirs) > RECONCILE_TOLERANCE_TICKS)
+        allowed, _ = as_ticks(tolerances[code])
+        differs = given & ours_known & (np.abs(ticks - theirs) > allowed)
         ours = to_float(ticks, ours_known)
         where = code + PUBLISHED_SUFFIX
         notes.add(differs, Level.WARNING, where, lambda p, c=code, o=ours, t=column.values: (
             f"{c}: Cổng công bố {format_number(t[p], 2)} điểm, tính lại được "
-            f"{format_number(o[p], 2)} (chênh {format_number(o[p] - t[p], 2)})"))
+            f"{format_number(o[p], 2)} (chênh {format_number(o[p] - t[p], 2)}, quá sai số làm "
+            "tròn của số công bố)"))
         notes.add(given & ~ours_known, Level.WARNING, where, lambda p, c=code, t=column.values: (
             f"{c}: Cổng công bố {format_number(t[p], 2)} điểm nhưng chưa tính lại được "
             "(thiếu số liệu)"))
-    return published
+    return published, tolerances
+
+
+def tolerance_text(checked: pd.DataFrame) -> str:
+    """'0,005', or '0,005 hoặc 0,05' when the sources printed different decimals."""
+    found = sorted(set(checked["tolerance"].dropna().tolist())) or [0.005]
+    return " hoặc ".join(short_number(t) for t in found)
 
 
 def _note_band_edges(indicator_set: IndicatorSet, converted: ExactScore, notes: _Notes) -> None:

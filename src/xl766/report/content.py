@@ -11,6 +11,7 @@ from xl766.catalog import IndicatorSet
 from xl766.engine import Finding, Level, Scores, score_table
 from xl766.engine import narrative as text
 from xl766.engine.appendices import Appendix, digitisation, fees
+from xl766.engine.scoring import tolerance_text
 from xl766.report.inputs import ReportInput
 from xl766.report.settings import ReportSettings
 
@@ -137,8 +138,9 @@ def reconciliation_sentence(checked: pd.DataFrame) -> str:
     units = checked["row"].nunique()
     text = (f"Tính lại {format_number(len(checked))} điểm chỉ số và điểm nhóm do Cổng DVCQG công "
             f"bố cho {format_number(units)} đơn vị: ")
+    allowed = tolerance_text(checked)
     if not differs and not unmatched:
-        return text + "tất cả khớp (chênh lệch không quá 0,005 điểm)."
-    return text + (f"{format_number(differs)} điểm chênh quá 0,005, {format_number(unmatched)} "
+        return text + f"tất cả khớp (chênh lệch không quá {allowed} điểm)."
+    return text + (f"{format_number(differs)} điểm chênh quá {allowed}, {format_number(unmatched)} "
                    "điểm chưa tính lại được do thiếu số liệu (chi tiết ở trang Đối chiếu với "
                    "Cổng).")

@@ -14,6 +14,7 @@ from xl766.adapters.palette import BELOW_TARGET_FILL, band_fill
 from xl766.catalog.models import ConversionMethod
 from xl766.engine.inputs import UNIT_NAME
 from xl766.engine.numbers import format_number
+from xl766.engine.scoring import tolerance_text
 from xl766.report.content import HEADING, ReportContent, reconciliation_sentence
 from xl766.report.layout import Head, Leaf, depth, header_cells, leaves
 
@@ -426,7 +427,7 @@ def _reconciliation(book, styles, content: ReportContent) -> None:
     names = {i.code: i.name for i in content.indicator_set.indicators} | {
         g.code: g.name for g in content.indicator_set.groups}
     for col, label in enumerate(("STT", "Chỉ số / nhóm", "Mã", "Số điểm công bố",
-                                 "Số điểm chênh > 0,005", "Chưa tính lại được",
+                                 f"Số điểm chênh > {tolerance_text(checked)}", "Chưa tính lại được",
                                  "Chênh lớn nhất")):
         sheet.write_string(3, col, label, head)
     per_code = checked.assign(size=1, largest=checked["difference"].abs()).groupby(
@@ -442,7 +443,8 @@ def _reconciliation(book, styles, content: ReportContent) -> None:
     sheet.write_string(row, 0, "Các điểm chênh lệch", styles(bold=True))
     detail = checked[differs | unmatched]
     if detail.empty:
-        sheet.write_string(row + 1, 0, "Không có điểm nào chênh quá 0,005.")
+        sheet.write_string(row + 1, 0,
+                           f"Không có điểm nào chênh quá {tolerance_text(checked)}.")
     else:
         for col, label in enumerate(("Dòng", "Đơn vị", "Mã đơn vị", "Chỉ số / nhóm",
                                      "Điểm Cổng", "Điểm tính lại", "Chênh lệch")):
