@@ -290,3 +290,23 @@ def test_fee_and_digitisation_sheets_read_in_words():
         assert all(h in COLUMN_LABELS.values() for h in headers), headers  # no machine keys
         assert all(column_key(h) in COLUMN_LABELS for h in headers)  # and each reads as its key
     assert book["Phí, lệ phí"]["C1"].value == "Chưa thanh toán: số hồ sơ"
+
+
+def test_two_builds_at_different_times_are_byte_identical_to_the_committed(tmp_path, monkeypatch):
+    import datetime as real
+
+    import openpyxl.writer.excel as writer
+
+    class Later(real.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return real.datetime(2031, 7, 15, 9, 30, tzinfo=tz)
+
+    first = tmp_path / "a" / "xl766.xlsm"
+    second = tmp_path / "b" / "xl766.xlsm"
+    for target in (first, second):
+        target.parent.mkdir()
+    assert main(["tao-mau", "--bo-chi-so", "766-2026", "-o", str(first)]) == 0
+    monkeypatch.setattr(writer.datetime, "datetime", Later)  # openpyxl stamps its save time
+    assert main(["tao-mau", "--bo-chi-so", "766-2026", "-o", str(second)]) == 0
+    assert first.read_bytes() == second.read_bytes() == TEMPLATES["766-2026"].read_bytes()
