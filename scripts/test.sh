@@ -20,7 +20,7 @@ if [ ! -x .venv/bin/pip ]; then
     python3 -m venv .venv 2>/dev/null \
         || { rm -rf .venv; apt_install python3-venv; python3 -m venv .venv; }
 fi
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" ruff
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" ruff==0.17.6
 export XL766_REQUIRE_SOFFICE=1
 .venv/bin/ruff check src tests benchmarks
 .venv/bin/python -m pytest -q "$@"

@@ -162,3 +162,19 @@ def test_console_script_runs():
     assert result.returncode == 0
     assert result.stdout.splitlines()[1].split() == ["1", "UBND", "xã", "Mường", "Mùn", "81,52",
                                                      "95,9", "Xuất", "sắc"]
+
+
+def test_long_names_keep_the_ranking_aligned(tmp_path, capsys):
+    table = tmp_path / "t.csv"
+    long_name = "Trung tâm Phục vụ hành chính công " + "rất dài " * 10
+    table.write_text(f"ten_don_vi,CKMB.1\nXã A,5\n{long_name},4\n", encoding="utf-8")
+    code, out, _ = run(capsys, "cham-diem", table, "--bo-chi-so", "dienbien-459-2023")
+    lines = out.splitlines()
+    ends = {len(line.rsplit("  ", 1)[0]) for line in lines}  # the band starts in one column
+    assert code == 0 and len(lines) == 3 and len(ends) == 1 and "…" in out
+
+
+def test_the_version_option_is_described_in_vietnamese(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    assert "--version    hiện phiên bản rồi thoát" in capsys.readouterr().out

@@ -135,16 +135,26 @@ def cmd_cham_diem(args) -> int:
     return 0
 
 
+_NAME_WIDTH = 56
+
+
+def _fitted(name: str) -> str:
+    """A name cut to the screen column, so that long ones do not push the numbers out."""
+    return name if len(name) <= _NAME_WIDTH else name[:_NAME_WIDTH - 1] + "…"
+
+
 def _print_ranking(scores) -> None:
     from xl766.engine.numbers import format_numbers
 
     order = scores.ranking_order()
     summary = scores.summary.loc[order]
     ranks = summary["rank"].astype(object).where(summary["rank"].notna(), "").tolist()
-    lines = [f"{'Hạng':>4}  {'Đơn vị':<32} {'Điểm':>7} {'Quy đổi':>8}  Xếp loại"]
-    lines += [f"{rank:>4}  {unit or '':<32} {total:>7} {converted:>8}  {band or 'chưa đủ số liệu'}"
+    names = [_fitted(unit or "") for unit in scores.units.loc[order, "unit"].tolist()]
+    width = max([len("Đơn vị"), *map(len, names)])
+    lines = [f"{'Hạng':>4}  {'Đơn vị':<{width}} {'Điểm':>7} {'Quy đổi':>8}  Xếp loại"]
+    lines += [f"{rank:>4}  {unit:<{width}} {total:>7} {converted:>8}  {band or 'chưa đủ số liệu'}"
               for rank, unit, total, converted, band in zip(
-                  ranks, scores.units.loc[order, "unit"].tolist(),
+                  ranks, names,
                   format_numbers(summary["total"], 2, blank="—"),
                   format_numbers(summary["converted"], 1, blank="—"),
                   summary["band"].tolist(), strict=True)]
@@ -163,8 +173,10 @@ def cmd_tao_bao_cao(args) -> int:
                             document_path=Path(args.van_ban) if args.van_ban else None)
     warnings = [f for f in content.findings if f.finding.level is Level.WARNING]
     draft = f" và văn bản '{args.van_ban}'" if args.van_ban else ""
+    said = (f"{len(warnings)} cảnh báo, xem trang 'Kiểm tra'" if warnings
+            else "không có cảnh báo")
     print(f"Đã lập báo cáo '{args.output}'{draft} ({len(content.scores.summary)} đơn vị; "
-          f"{len(warnings)} cảnh báo, xem trang 'Kiểm tra').")
+          f"{said}).")
     for item in warnings:
         print(item.finding.describe(item.sheet), file=sys.stderr)
     return 0
@@ -304,7 +316,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="xl766",
         description="Chấm điểm, xếp loại và lập báo cáo Bộ chỉ số phục vụ người dân, doanh nghiệp.")
-    parser.add_argument("--version", action="version", version=f"xl766 {__version__}")
+    parser.add_argument("--version", action="version", version=f"xl766 {__version__}",
+                        help="hiện phiên bản rồi thoát")
     commands = parser.add_subparsers(dest="command", required=True, metavar="LỆNH")
 
     sets = commands.add_parser("bo-chi-so", help="liệt kê các bộ chỉ số hoặc xem một bộ")
