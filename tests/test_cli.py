@@ -178,3 +178,25 @@ def test_the_version_option_is_described_in_vietnamese(capsys):
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "--version    hiện phiên bản rồi thoát" in capsys.readouterr().out
+
+
+def test_a_bundled_set_exported_to_edit_loads_as_a_set_of_ones_own(tmp_path, capsys):
+    from xl766.catalog import load_indicator_set
+
+    target = tmp_path / "bo-cua-tinh.toml"
+    code, out, _ = run(capsys, "bo-chi-so", "766-2026", "--xuat", target)
+    assert code == 0 and "id '766-2026-bo-cua-tinh'" in out
+    text = target.read_text(encoding="utf-8")
+    assert text.startswith("# Bản sao để sửa của bộ chỉ số 766-2026") and "[U] chưa tìm" in text
+    own = load_indicator_set(target)
+    bundled = load_indicator_set("766-2026")
+    assert own.id == "766-2026-bo-cua-tinh" and own.groups == bundled.groups
+    # edited thresholds stay its own: scored with them, never replaced by the bundled set
+    target.write_text(text.replace("min_points = 90", "min_points = 95"), encoding="utf-8")
+    assert load_indicator_set(target).classification.bands[0].min_points == 95
+    code, _, err = run(capsys, "bo-chi-so", "766-2026", "--xuat", target)
+    assert code == 2 and "--ghi-de" in err
+    code, _, err = run(capsys, "bo-chi-so", target, "--xuat", tmp_path / "x.toml")
+    assert code == 2 and "chép một bộ có sẵn" in err
+    code, out, _ = run(capsys, "bo-chi-so", "766-2026")
+    assert out.rstrip().endswith("[U] chưa tìm được nguồn, do người dùng tự nhập")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -49,17 +50,63 @@ def _print_set(reference: str) -> None:
             print(f"  {i.code:<8} {format_number(i.max_points):>3}đ  {rule:<16} "
                   f"mẫu số 0: {_WORDS[i.zero_denominator.value]:<15} [{i.provenance}] {i.name}")
             print(f"  {'':<8}       nguồn: {i.source}")
+    print(f"\n{_LEGEND}")
+
+
+_LEGEND = ("[V] có văn bản hoặc nguồn chính thức nêu rõ; [I] suy ra từ số liệu đã công bố; "
+           "[U] chưa tìm được nguồn, do người dùng tự nhập")
 
 
 def cmd_bo_chi_so(args) -> int:
     from xl766.catalog import available_sets, load_indicator_set
 
+    if args.xuat:
+        return _export_set(args)
     if args.id:
         _print_set(args.id)
         return 0
     for set_id in available_sets():
         s = load_indicator_set(set_id)
         print(f"{s.id:<20} {s.name} ({s.legal_basis[0].document})")
+    return 0
+
+
+def _export_set(args) -> int:
+    """A bundled set as a file to edit: its own text under a header saying how, with a new id
+    (a set of one's own may not keep a bundled id)."""
+    from xl766.adapters import files
+    from xl766.catalog import available_sets, bundled_text
+
+    if args.id not in available_sets():
+        print(f"--xuat chép một bộ có sẵn ({', '.join(available_sets())}), không phải "
+              f"'{args.id}'.", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    target = Path(args.xuat)
+    if target.suffix.lower() != ".toml":
+        print(f"Tệp '{target.name}' phải có đuôi .toml.", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    files.check_output(target, overwrite=args.ghi_de)
+    new_id = f"{args.id}-{target.stem.lower()}" if target.stem.lower() != args.id else (
+        f"{args.id}-tinh")
+    new_id = re.sub(r"[^a-z0-9.-]+", "-", new_id).strip("-")
+    body = bundled_text(args.id).replace(f'id = "{args.id}"', f'id = "{new_id}"', 1)
+    header = "\n".join(f"# {line}" if line else "#" for line in (
+        f"Bản sao để sửa của bộ chỉ số {args.id} (xl766 bo-chi-so {args.id} --xuat).",
+        f"- Khóa id đã đổi thành '{new_id}': bộ của tỉnh không được giữ mã của bộ có sẵn.",
+        "- Sửa name, effective_from/effective_to, legal_basis, ngưỡng xếp loại "
+        "(classification.bands), điểm tối đa và quy tắc từng chỉ số (rule: linear, target, "
+        "direct, monitor), chỉ tiêu (targets).",
+        "- Mỗi quy tắc ghi provenance và source: " + _LEGEND + ".",
+        "- Điểm tối đa các chỉ số cộng lại bằng điểm tối đa của nhóm; các nhóm cộng lại bằng "
+        "total_max.",
+        "- Kiểm tra tệp: xl766 bo-chi-so DUONG_DAN.toml; dùng: --bo-chi-so DUONG_DAN.toml hoặc "
+        "xl766 tao-mau --bo-chi-so DUONG_DAN.toml.",
+        "",
+    ))
+    files.write_atomically(target, lambda tmp: tmp.write_text(header + "\n" + body,
+                                                                encoding="utf-8"),
+                           overwrite=args.ghi_de)
+    print(f"Đã ghi bản sao để sửa của bộ {args.id} vào '{target}' (id '{new_id}').")
     return 0
 
 
@@ -322,6 +369,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sets = commands.add_parser("bo-chi-so", help="liệt kê các bộ chỉ số hoặc xem một bộ")
     sets.add_argument("id", nargs="?", help="mã bộ chỉ số (vd 766-2026) hoặc đường dẫn tệp .toml")
+    sets.add_argument("--xuat", metavar="BO_CUA_TINH.toml",
+                      help="ghi bản sao để sửa của một bộ có sẵn (kèm hướng dẫn)")
+    sets.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè tệp đã có")
     sets.set_defaults(func=cmd_bo_chi_so)
 
     score = commands.add_parser("cham-diem", help="chấm điểm một bảng đơn vị (.csv/.xlsx)")

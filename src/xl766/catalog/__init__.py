@@ -71,10 +71,14 @@ def _parse(text: str, origin: str) -> IndicatorSet:
         raise CatalogError(f"Tệp bộ chỉ số '{origin}' không hợp lệ:\n{lines}") from None
 
 
+def bundled_text(set_id: str) -> str:
+    """A bundled set's file as it ships."""
+    return (_sets_folder() / f"{set_id}.toml").read_text(encoding="utf-8")
+
+
 @cache
 def _load_bundled(set_id: str) -> IndicatorSet:
-    resource = _sets_folder() / f"{set_id}.toml"
-    return _parse(resource.read_text(encoding="utf-8"), f"{set_id}.toml")
+    return _parse(bundled_text(set_id), f"{set_id}.toml")
 
 
 def _is_file(path: Path) -> bool:
