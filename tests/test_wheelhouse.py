@@ -76,4 +76,12 @@ def test_the_installer_replaces_logs_and_waits():
     assert all(">> \"%LOG%\"" in line for line in lines if "python.exe\" -" in line)
     exits = [i for i, line in enumerate(lines) if line.strip().startswith("exit /b")]
     assert len(exits) == 2 and all(lines[i - 1].strip() == "pause" for i in exits)
-    assert "if not exist \"%TARGET%\\xl766.xlsm\" goto :failed" in script
+    assert "if not exist \"%TEMPLATES%\\xl766.xlsm\" goto :failed" in script
+    # the Python the wheelhouse was made for, not a fixed 3.11
+    assert 'set /p PYV=<"%HERE%wheelhouse\\python-version.txt"' in script and "py -%PYV%" in script
+    assert "py -3.11" not in script
+    # a reinstall never copies over a template in place: the old one is kept, dated
+    assert "copy /Y" not in script and 'ren "%TEMPLATES%\\%%~nxf" "%%~nf-%STAMP%%%~xf"' in script
+    # macros not blocked: Mark of the Web removed, C:\XL766 a per-user Trusted Location
+    assert "Unblock-File" in script and "HKCU\\Software\\Microsoft\\Office" in script
+    assert "AllowSubfolders /t REG_DWORD /d 1" in script

@@ -18,10 +18,13 @@ LOCK="scripts/windows/requirements-win_amd64-py${PY/./}.txt"
 [ -f "$LOCK" ] || { echo "Chưa có $LOCK: chạy bash scripts/windows/lock.sh $PY" >&2; exit 2; }
 OUT=dist/xl766-windows
 rm -rf "$OUT" && mkdir -p "$OUT/wheelhouse"
+# from a clean tree: a build/ left by an earlier `pip install .` would be reused as it is
+rm -rf build src/*.egg-info
 python3 -m pip wheel -q --no-deps -w "$OUT/wheelhouse" .
 python3 -m pip download -q --no-deps -d "$OUT/wheelhouse" --only-binary=:all: \
     --platform win_amd64 --python-version "$PY" --implementation cp -r "$LOCK"
 cp "$LOCK" "$OUT/wheelhouse/requirements.txt"
+echo "$PY" > "$OUT/wheelhouse/python-version.txt"  # cai-dat.bat installs with this Python
 python3 scripts/windows/check_wheelhouse.py "$LOCK" "$OUT/wheelhouse" --python "$PY"
 cp scripts/windows/cai-dat.bat workbook/*.xlsm "$OUT/"
 echo "Đã tạo $OUT ($(ls "$OUT/wheelhouse" | wc -l) tệp, Python $PY 64-bit)."
