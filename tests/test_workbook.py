@@ -310,3 +310,67 @@ def test_two_builds_at_different_times_are_byte_identical_to_the_committed(tmp_p
     monkeypatch.setattr(writer.datetime, "datetime", Later)  # openpyxl stamps its save time
     assert main(["tao-mau", "--bo-chi-so", "766-2026", "-o", str(second)]) == 0
     assert first.read_bytes() == second.read_bytes() == TEMPLATES["766-2026"].read_bytes()
+
+
+def _previous_version_workbook(tmp_path) -> Path:
+    """A month filled in a workbook of an earlier xl766: the Tuần Giáo data in a template whose
+    VBA loads another xlwings DLL (0.30.0), as a file kept from last year does."""
+    from pyopenvba import ExcelFile
+
+    from xl766.catalog import load_indicator_set
+    from xl766.excel.build import build_template
+    from xl766.excel.upgrade import _carry
+    from xl766.report.inputs import (
+        DIGITISATION_SHEET,
+        FEES_SHEET,
+        SCORES_SHEET,
+        read_report_input,
+    )
+
+    sample = read_report_input(ROOT / "examples" / "tuan-giao-2023-09.xlsx")
+    old = tmp_path / "thang-9-nam-ngoai.xlsm"
+    build_template(load_indicator_set("dienbien-459-2023"), old, fill=_carry(sample.settings, {
+        SCORES_SHEET: sample.scores, FEES_SHEET: sample.fees,
+        DIGITISATION_SHEET: sample.digitisation}))
+    source = modules(old)["xlwings"].replace("0.37.8", "0.30.0")
+    workbook = ExcelFile(old)
+    project = workbook.vba_project()
+    project.delete_module("xlwings")
+    project.add_module("xlwings", source)
+    workbook.save()
+    workbook.close()
+    assert vba.xlwings_version(modules(old)["xlwings"]) == "0.30.0"
+    return old
+
+
+def test_an_old_workbook_moves_into_the_current_template(tmp_path):
+    old = _previous_version_workbook(tmp_path)
+    before = old.read_bytes()
+    new = tmp_path / "thang-9-mau-moi.xlsm"
+    assert main(["cap-nhat-mau", str(old), "-o", str(new)]) == 0
+    assert old.read_bytes() == before  # the old file is never written to
+    assert vba.xlwings_version(modules(new)["xlwings"]) == xlwings.__version__
+    reports = []
+    for source in (old, new):
+        target = tmp_path / f"bao-cao-{source.stem}.xlsx"
+        assert main(["tao-bao-cao", str(source), "-o", str(target)]) == 0
+        book = load_workbook(target)
+        reports.append({s: [r for r in book[s].iter_rows(values_only=True)]
+                        for s in ("Biểu 01", "Biểu 02", "Biểu 03")})
+    assert reports[0] == reports[1]
+    assert reports[1]["Biểu 01"][7:9]  # the 19 units are there, with their bands
+    assert main(["cap-nhat-mau", str(old), "-o", str(new)]) == 2  # no overwrite unasked
+
+
+def test_an_old_workbook_with_errors_is_not_moved(tmp_path, capsys):
+    old = _previous_version_workbook(tmp_path)
+    book = load_workbook(old, keep_vba=True)
+    sheet = book["Nhập liệu"]
+    column = next(c.column for c in sheet[1] if c.value == "CKMB.2")
+    sheet.cell(2, column).value = "abc"
+    book.save(old)
+    new = tmp_path / "moi.xlsm"
+    assert main(["cap-nhat-mau", str(old), "-o", str(new)]) == 2
+    err = capsys.readouterr().err
+    assert "có 1 lỗi; chưa chuyển sang mẫu mới" in err and "'abc' không phải là số" in err
+    assert not new.exists()

@@ -243,6 +243,16 @@ def cmd_tao_mau(args) -> int:
     return 0
 
 
+def cmd_cap_nhat_mau(args) -> int:
+    from xl766.excel.upgrade import upgrade_workbook
+
+    _note_open_input(Path(args.input))
+    units = upgrade_workbook(Path(args.input), Path(args.output), overwrite=args.ghi_de)
+    print(f"Đã chuyển {units} đơn vị và trang Cấu hình của '{args.input}' sang mẫu mới "
+          f"'{args.output}'; tệp cũ giữ nguyên.")
+    return 0
+
+
 def _period_argument(text: str | None):
     from xl766.adapters.errors import InputError
     from xl766.engine.period import Period
@@ -411,6 +421,13 @@ def build_parser() -> argparse.ArgumentParser:
                           "macros/ của mã nguồn)")
     template.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
     template.set_defaults(func=cmd_tao_mau)
+
+    upgrade = commands.add_parser("cap-nhat-mau", help="chuyển số liệu của một sổ .xlsm cũ sang "
+                                  "mẫu của phiên bản này (tệp cũ giữ nguyên)")
+    upgrade.add_argument("input", metavar="CU.xlsm", help="sổ đã điền của phiên bản trước")
+    upgrade.add_argument("-o", "--output", required=True, metavar="MOI.xlsm")
+    upgrade.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè MOI đã có")
+    upgrade.set_defaults(func=cmd_cap_nhat_mau)
 
     portal = commands.add_parser("nhap-cong", help="đọc số liệu đã tải từ Cổng DVCQG thành bảng "
                                  "chấm điểm (.csv/.xlsx)")

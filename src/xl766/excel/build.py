@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -65,11 +66,14 @@ def _ascii(path: Path) -> str:
                          "(chữ tiếng Việt viết bằng ChrW).") from None
 
 
-def _lay_out(indicator_set: IndicatorSet, path: Path, own_set: str | None) -> None:
+def _lay_out(indicator_set: IndicatorSet, path: Path, own_set: str | None,
+             fill: Callable | None) -> None:
     from openpyxl import load_workbook
 
     book = load_workbook(quickstart_template(), keep_vba=True)
     lay_out(book, indicator_set, own_set)
+    if fill is not None:  # data carried over from an earlier workbook (cap-nhat-mau)
+        fill(book)
     # Excel recalculates what changes; a full calculation at every open would start Python.
     book.calculation.fullCalcOnLoad = False
     book.properties.creator = book.properties.lastModifiedBy = "xl766"
@@ -114,19 +118,21 @@ def _add_ribbon(source: Path, target: Path, ribbon_xml: str) -> None:
 
 
 def build_template(indicator_set: IndicatorSet, output: Path, *, macros: Path = MACROS,
-                   overwrite: bool = False, own_set: str | None = None) -> None:
-    """The .xlsm template; ``own_set``, the file of a set that is not bundled, travels in it."""
+                   overwrite: bool = False, own_set: str | None = None,
+                   inputs: tuple[Path, ...] = (), fill: Callable | None = None) -> None:
+    """The .xlsm template; ``own_set``, the file of a set that is not bundled, travels in it;
+    ``fill`` writes data into its sheets before the VBA and the ribbon are added."""
     output = Path(output)
     if output.suffix.lower() != ".xlsm":
         raise InputError(f"Tệp mẫu '{output.name}' phải có đuôi .xlsm (có macro).")
-    check_output(output, overwrite=overwrite)
+    check_output(output, inputs=inputs, overwrite=overwrite)
     modules, document_body, ribbon_xml = read_macros(Path(macros))
 
     def write(temporary: Path) -> None:
         with tempfile.TemporaryDirectory() as folder:
             # The wrappers name the workbook, so the staged copy carries the output's name.
             staged = Path(folder) / output.name
-            _lay_out(indicator_set, staged, own_set)
+            _lay_out(indicator_set, staged, own_set, fill)
             _add_vba(staged, modules, document_body)
             _add_ribbon(staged, temporary, ribbon_xml)
 
