@@ -575,3 +575,13 @@ def test_a_settings_file_not_in_utf8_is_a_message(tmp_path, capsys):
     code, _, err = run(capsys, "tao-bao-cao", TUAN_GIAO_CSV, "-o", tmp_path / "b.xlsx",
                        "--bo-chi-so", "dienbien-459-2023", "--cau-hinh", settings)
     assert code == 2 and "không phải UTF-8" in err
+
+
+def test_last_months_report_given_as_the_previous_period_says_which_file(tmp_path, capsys):
+    report = tmp_path / "bao-cao-thang-9.xlsx"
+    code, _, err = run(capsys, "tao-bao-cao", EXAMPLES / "tuan-giao-2023-09.xlsx", "-o", report)
+    assert code == 0, err
+    code, _, err = run(capsys, "tao-bao-cao", EXAMPLES / "tuan-giao-2023-09.xlsx", "-o",
+                       tmp_path / "b.xlsx", "--ky", "2023-09", "--ky-truoc", report)
+    assert code == 2 and err.count("\n") == 1
+    assert "là một báo cáo xl766 đã lập (có trang Biểu 01), không phải số liệu" in err

@@ -65,6 +65,10 @@ def read_report_input(path: Path) -> ReportInput:
     if path.suffix.lower() in (".xlsx", ".xlsm") and path.is_file():
         names, tables = read_workbook(path, [SCORES_SHEET, SETTINGS_SHEET, FEES_SHEET,
                                              DIGITISATION_SHEET, SET_SHEET])
+        if SCORES_SHEET not in names and {"Biểu 01", "Kiểm tra"} <= set(names):
+            raise InputError(f"'{path.name}' là một báo cáo xl766 đã lập (có trang Biểu 01), "
+                             "không phải số liệu: chọn sổ đã điền của kỳ đó (trang Nhập liệu) "
+                             "hoặc bảng .csv của nó.")
         if SCORES_SHEET in names:
             settings = (_settings_sheet(tables[SETTINGS_SHEET]) if SETTINGS_SHEET in tables
                         else ReportSettings())
