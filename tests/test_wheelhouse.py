@@ -2,6 +2,7 @@
 it), and an offline check that fails when any pin of it has no Windows 64-bit wheel."""
 
 import importlib.util
+import re
 import tomllib
 from pathlib import Path
 
@@ -71,6 +72,7 @@ def test_the_installer_replaces_logs_and_waits():
     lines = [line for line in script.splitlines() if not line.lower().startswith("rem ")]
     install = next(line for line in lines if "pip install" in line)
     assert "--no-index" in install and "--upgrade" in install and "--force-reinstall" in install
+    assert "--require-hashes" in install
     assert "-r \"%HERE%wheelhouse\\requirements.txt\"" in install  # exactly the lock
     assert any("venv --clear" in line for line in lines)
     assert all(">> \"%LOG%\"" in line for line in lines if "python.exe\" -" in line)
@@ -85,3 +87,11 @@ def test_the_installer_replaces_logs_and_waits():
     # macros not blocked: Mark of the Web removed, C:\XL766 a per-user Trusted Location
     assert "Unblock-File" in script and "HKCU\\Software\\Microsoft\\Office" in script
     assert "AllowSubfolders /t REG_DWORD /d 1" in script
+
+
+@pytest.mark.parametrize("lock", sorted(WINDOWS.glob("requirements-win_amd64-py3*.txt")))
+def test_every_pin_of_the_lock_carries_its_hashes(lock):
+    # pip install --require-hashes refuses a wheel that changed between PyPI and the clerk's PC
+    blocks = re.split(r"\n(?=\S)", lock.read_text(encoding="utf-8").strip())
+    assert len(blocks) == len(check.pins(lock)) >= 20
+    assert all(re.search(r"--hash=sha256:[0-9a-f]{64}", block) for block in blocks)

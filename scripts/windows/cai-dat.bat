@@ -18,7 +18,8 @@ for /f %%d in ('powershell -NoProfile -Command "Get-Date -Format yyyyMMdd-HHmmss
 rem --clear: a venv left by an older or broken install is emptied, not patched.
 %PY% -m venv --clear "%TARGET%\.venv" >> "%LOG%" 2>&1 || goto :failed
 rem --upgrade --force-reinstall: the wheels of this folder replace any earlier xl766 code.
-"%TARGET%\.venv\Scripts\python.exe" -m pip install --no-index --find-links "%HERE%wheelhouse" --upgrade --force-reinstall -r "%HERE%wheelhouse\requirements.txt" xl766 >> "%LOG%" 2>&1 || goto :failed
+rem --require-hashes: a wheel changed on the way (USB stick, share) is refused.
+"%TARGET%\.venv\Scripts\python.exe" -m pip install --no-index --find-links "%HERE%wheelhouse" --upgrade --force-reinstall --require-hashes -r "%HERE%wheelhouse\requirements.txt" >> "%LOG%" 2>&1 || goto :failed
 "%TARGET%\.venv\Scripts\python.exe" -c "import xlwings, xl766.excel.udfs; print('xlwings', xlwings.__version__)" >> "%LOG%" 2>&1 || goto :failed
 rem Templates go to their own folder; a template already there is kept beside, dated.
 for %%f in ("%HERE%*.xlsm") do (

@@ -8,5 +8,5 @@ cd "$(dirname "$0")/../.."
 PY="${1:-3.11}"
 UV=$(command -v uv || echo "python3 -m uv")
 $UV pip compile pyproject.toml --python-platform x86_64-pc-windows-msvc --python-version "$PY" \
-    --only-binary :all: --no-header --no-annotate \
+    --only-binary :all: --no-header --no-annotate --generate-hashes \
     -o "scripts/windows/requirements-win_amd64-py${PY/./}.txt"

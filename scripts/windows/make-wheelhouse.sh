@@ -21,9 +21,14 @@ rm -rf "$OUT" && mkdir -p "$OUT/wheelhouse"
 # from a clean tree: a build/ left by an earlier `pip install .` would be reused as it is
 rm -rf build src/*.egg-info
 python3 -m pip wheel -q --no-deps -w "$OUT/wheelhouse" .
-python3 -m pip download -q --no-deps -d "$OUT/wheelhouse" --only-binary=:all: \
+# --require-hashes: every wheel must match the hash the lock recorded from PyPI
+python3 -m pip download -q --no-deps --require-hashes -d "$OUT/wheelhouse" --only-binary=:all: \
     --platform win_amd64 --python-version "$PY" --implementation cp -r "$LOCK"
-cp "$LOCK" "$OUT/wheelhouse/requirements.txt"
+# the lock plus xl766's own wheel, each with its hash: cai-dat.bat installs with --require-hashes
+WHEEL=$(ls "$OUT"/wheelhouse/xl766-*.whl)
+VERSION=$(basename "$WHEEL" | cut -d- -f2)
+{ cat "$LOCK"; echo "xl766==$VERSION --hash=sha256:$(sha256sum "$WHEEL" | cut -d' ' -f1)"; } \
+    > "$OUT/wheelhouse/requirements.txt"
 echo "$PY" > "$OUT/wheelhouse/python-version.txt"  # cai-dat.bat installs with this Python
 python3 scripts/windows/check_wheelhouse.py "$LOCK" "$OUT/wheelhouse" --python "$PY"
 cp scripts/windows/cai-dat.bat workbook/*.xlsm "$OUT/"
