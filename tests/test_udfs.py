@@ -385,3 +385,12 @@ def test_total_answers_as_the_engine(set_id, cells):
     codes = [g.code for g in load_indicator_set(set_id).groups]
     cells = cells[:len(codes)]
     assert CHISO_TONG([cells], set_id) == _engine_group_or_total(set_id, codes, cells, None)
+
+
+def test_report_button_on_a_book_opened_from_onedrive_says_what_to_do(excel):
+    book, path = excel
+    book.fullname = "https://d.docs.live.net/abc123/Documents/tuan-giao.xlsx"
+    ribbon.tao_bao_cao()
+    assert book.alerts[0].startswith("Sổ đang mở từ OneDrive/SharePoint (https://d.docs.live.net")
+    assert "ONEDRIVE_CONSUMER_WIN" in book.alerts[0]
+    assert not list(path.parent.glob("Bao cao*"))

@@ -29,6 +29,18 @@ def _saved_copy(book):
         yield copy
 
 
+def _book_folder(book) -> Path:
+    """The folder of the workbook on this PC. A book opened from OneDrive or SharePoint has a web
+    address for a name unless xlwings is told where the synced folder is."""
+    name = str(book.fullname)
+    if name.lower().startswith(("http://", "https://")):
+        raise InputError(f"Sổ đang mở từ OneDrive/SharePoint ({name[:80]}): xl766 cần một thư mục "
+                         "trên máy. Chép sổ vào C:\\XL766\\… rồi mở lại, hoặc ghi thư mục "
+                         "OneDrive trên máy vào ONEDRIVE_CONSUMER_WIN (cá nhân) hay "
+                         "ONEDRIVE_COMMERCIAL_WIN (cơ quan) ở trang ẩn xlwings.conf.")
+    return Path(name).parent
+
+
 def _show_problems(book, found: list[Problem]) -> None:
     """Write the problems on the "Lỗi dữ liệu" sheet: texts stay text, links are formulas."""
     names = [sheet.name for sheet in book.sheets]
@@ -83,7 +95,7 @@ def tao_bao_cao() -> None:
             book.app.alert("Chưa lập báo cáo: " + _summary(found), TITLE)
             return
         try:
-            target = report_path(source, Path(book.fullname).parent)
+            target = report_path(source, _book_folder(book))
             existing = [p.name for p in (target, target.with_suffix(".docx")) if p.exists()]
             overwrite = bool(existing) and book.app.alert(
                 f"Đã có tệp {', '.join(existing)}. Ghi đè?", TITLE, buttons="yes_no") == "yes"
@@ -119,7 +131,7 @@ def _download(book, settings) -> Path | None:
                        "trang Cấu hình, lưu lại rồi bấm lại.", TITLE)
         return None
     period = settings.period
-    folder = Path(book.fullname).parent / f"Cong DVCQG {settings.ma_tinh_cong} {period}"
+    folder = _book_folder(book) / f"Cong DVCQG {settings.ma_tinh_cong} {period}"
     if book.app.alert(f"Tải số liệu {period.words()} của tỉnh {settings.ma_tinh_cong} từ Cổng "
                       f"DVCQG vào thư mục '{folder.name}' cạnh tệp này? Mất khoảng một phút.",
                       TITLE, buttons="yes_no") != "yes":
