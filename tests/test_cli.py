@@ -58,12 +58,29 @@ def test_csv_output_round_trip(tmp_path, capsys):
     code, out, _ = run(capsys, "cham-diem", SAMPLE, "--bo-chi-so", "dienbien-459-2023",
                        "-o", out_file)
     assert code == 0 and "Đã ghi 19 đơn vị" in out
+    raw = out_file.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # for Excel on a Vietnamese PC: BOM, ';', 72,54
     with open(out_file, encoding="utf-8-sig") as handle:
-        rows = list(csv.DictReader(handle))
+        rows = list(csv.DictReader(handle, delimiter=";"))
     assert rows[18]["ten_don_vi"] == "UBND xã Quài Tở"
-    assert float(rows[18]["diem_quy_doi"]) == pytest.approx(61.66 / 85 * 100)
+    assert float(rows[18]["diem_quy_doi"].replace(",", ".")) == pytest.approx(61.66 / 85 * 100)
+    assert rows[18]["TONG"] == "61,66"
     assert rows[18]["xep_loai"] == "Khá" and rows[18]["xep_hang"] == "19"
     assert rows[0]["CKMB.1"] == ""  # not applicable stays blank, not 0
+    import pandas as pd
+
+    frame = pd.read_csv(out_file, sep=";", decimal=",", encoding="utf-8-sig")
+    assert frame["TONG"].iloc[18] == 61.66 and frame["xep_hang"].iloc[18] == 19
+
+
+def test_csv_for_programs(tmp_path, capsys):
+    out_file = tmp_path / "kq.csv"
+    code, _, _ = run(capsys, "cham-diem", SAMPLE, "--bo-chi-so", "dienbien-459-2023",
+                     "-o", out_file, "--csv-may")
+    assert code == 0 and not out_file.read_bytes().startswith(b"\xef\xbb\xbf")
+    with open(out_file, encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[18]["TONG"] == "61.66" and rows[18]["xep_loai"] == "Khá"
 
 
 def test_xlsx_output_refuses_to_overwrite_then_obeys_ghi_de(tmp_path, capsys):

@@ -18,7 +18,7 @@ _NOISE = re.compile(r"\d\.\d*(?:0{6,}|9{6,})\d")
 def test_csv_output_carries_exact_points(tmp_path, capsys):
     out_file = tmp_path / "kq.csv"
     assert main(["cham-diem", str(PHU_THO), "--bo-chi-so", "766-2026", "-o",
-                 str(out_file)]) == 0
+                 str(out_file), "--csv-may"]) == 0
     capsys.readouterr()
     text = out_file.read_text(encoding="utf-8-sig")
     assert not _NOISE.findall(text)

@@ -215,7 +215,7 @@ def test_nhap_cong_cli_round_trip(tmp_path, capsys):
 def test_csv_output(tmp_path, capsys):
     out = tmp_path / "phu-tho.csv"
     assert run(capsys, "nhap-cong", str(PHU_THO), "-o", str(out))[0] == 0
-    frame = pd.read_csv(out, dtype=str)
+    frame = pd.read_csv(out, dtype=str, sep=";", encoding="utf-8-sig")
     assert frame.shape[0] == 163 and frame.loc[0, "TDGQ.1/tu"] == "156"
 
 
@@ -334,7 +334,7 @@ def test_shipped_sample_is_a_fresh_import(tmp_path, capsys):
                 for name in ("Nhập liệu", "Cấu hình")}
     assert cells(out) == cells(EXAMPLES / "phu-tho-2026-q3.xlsx")
     fresh_csv = tmp_path / "fresh.csv"
-    assert run(capsys, "nhap-cong", str(PHU_THO), "-o", str(fresh_csv))[0] == 0
+    assert run(capsys, "nhap-cong", str(PHU_THO), "-o", str(fresh_csv), "--csv-may")[0] == 0
     assert fresh_csv.read_bytes() == (EXAMPLES / "phu-tho-2026-q3.csv").read_bytes()
 
 

@@ -174,8 +174,13 @@ def cmd_cham_diem(args) -> int:
         return 0
     _report_findings(scores.findings, table.sheet, levels={Level.WARNING, Level.NOTE})
     if output is not None:
-        writer = results.write_csv if output.suffix.lower() == ".csv" else results.write_xlsx
-        files.write_atomically(output, lambda tmp: writer(scores, tmp), overwrite=args.ghi_de)
+        if output.suffix.lower() == ".csv":
+            def writer(tmp):
+                results.write_csv(scores, tmp, for_people=not args.csv_may)
+        else:
+            def writer(tmp):
+                results.write_xlsx(scores, tmp)
+        files.write_atomically(output, writer, overwrite=args.ghi_de)
         print(f"Đã ghi {len(scores.summary)} đơn vị vào '{output}'.")
     else:
         _print_ranking(scores)
@@ -308,7 +313,8 @@ def cmd_nhap_cong(args) -> int:
         _report_findings(errors, SCORES_SHEET, levels={Level.ERROR})
         return EXIT_INPUT_ERROR
     if target.suffix.lower() == ".csv":
-        files.write_atomically(target, lambda tmp: safe_text.write_csv(table, tmp),
+        files.write_atomically(target, lambda tmp: safe_text.write_csv(
+            table, tmp, for_people=not args.csv_may),
                                overwrite=args.ghi_de)
     else:
         settings = output.settings_for(capture, indicator_set.id, capture.province_row())
@@ -395,6 +401,9 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--json", action="store_true", help="in kết quả dạng JSON ra stdout")
     where.add_argument("-o", "--output", metavar="OUT", help="ghi kết quả ra tệp .xlsx hoặc .csv")
     score.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè tệp kết quả đã có")
+    score.add_argument("--csv-may", action="store_true",
+                       help="CSV cho chương trình: dấu ',' giữa các ô, dấu chấm thập phân, UTF-8 "
+                       "không BOM (mặc định: CSV cho người mở bằng Excel: ';', dấu phẩy thập phân)")
     score.set_defaults(func=cmd_cham_diem)
 
     report = commands.add_parser("tao-bao-cao", help="lập bộ biểu báo cáo tháng (.xlsx)")
@@ -442,6 +451,9 @@ def build_parser() -> argparse.ArgumentParser:
     portal.add_argument("--bo-chi-so", default="766-2026", metavar="ID",
                         help="bộ chỉ số để kiểm tra bảng (mặc định 766-2026)")
     portal.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
+    portal.add_argument("--csv-may", action="store_true",
+                        help="CSV cho chương trình: dấu ',' giữa các ô, dấu chấm thập phân, UTF-8 "
+                       "không BOM (mặc định: CSV cho người mở bằng Excel: ';', dấu phẩy thập phân)")
     portal.set_defaults(func=cmd_nhap_cong)
 
     fetch = commands.add_parser("tai-cong", help="tải số liệu đánh giá 766 của một tỉnh từ Cổng "

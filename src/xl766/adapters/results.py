@@ -28,8 +28,8 @@ def result_frame(scores: Scores) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
 
-def write_csv(scores: Scores, path: Path) -> None:
-    safe_text.write_csv(result_frame(scores), path)
+def write_csv(scores: Scores, path: Path, *, for_people: bool = True) -> None:
+    safe_text.write_csv(result_frame(scores), path, for_people=for_people)
 
 
 def write_xlsx(scores: Scores, path: Path) -> None:

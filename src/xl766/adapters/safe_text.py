@@ -1,6 +1,5 @@
 """Text from data must never turn into a formula in a file we write."""
 
-import csv
 import math
 import re
 
@@ -31,15 +30,29 @@ def set_text(cell, value) -> None:
         cell.data_type = "s"
 
 
-def write_csv(frame, path) -> None:
-    """A table as CSV for Excel: UTF-8 with BOM; every text quoted, so a name holding ';' stays
-    one cell where ';' is the list separator (Vietnamese Windows); formula-like text escaped;
-    blank stays blank."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC)
-        writer.writerow([str(name) for name in frame.columns])
+def write_csv(frame, path, *, for_people: bool = True) -> None:
+    """A table as CSV, every text quoted (a name holding ';' stays one cell), formula-like text
+    escaped, blank left blank.
+
+    ``for_people``: as Excel on a Vietnamese-locale PC opens it with a double click: UTF-8 with
+    BOM, ';' between cells, decimal comma (68,71). Otherwise for programs: plain UTF-8, ',' and a
+    decimal point.
+    """
+    separator = ";" if for_people else ","
+
+    def cell(value) -> str:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        if isinstance(value, str):
+            return '"' + csv_safe(without_control_characters(value)).replace('"', '""') + '"'
+        if isinstance(value, float):  # numpy's too: repr of the plain float, not np.float64(…)
+            value = float(value)
+            text = str(int(value)) if value.is_integer() else repr(value)
+        else:
+            text = str(value)
+        return text.replace(".", ",") if for_people else text
+
+    with open(path, "w", encoding="utf-8-sig" if for_people else "utf-8", newline="") as handle:
+        handle.write(separator.join(cell(str(name)) for name in frame.columns) + "\r\n")
         for row in frame.itertuples(index=False):
-            writer.writerow(["" if value is None or (isinstance(value, float) and
-                                                     math.isnan(value)) else
-                             csv_safe(without_control_characters(value))
-                             if isinstance(value, str) else value for value in row])
+            handle.write(separator.join(cell(value) for value in row) + "\r\n")
