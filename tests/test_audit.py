@@ -443,7 +443,8 @@ def test_temporaries_of_a_killed_run_are_removed_next_time(tmp_path, capsys):
 PHU_THO_XLSX = EXAMPLES / "phu-tho-2026-q3.xlsx"
 
 
-def _previous(tmp_path, **settings) -> Path:
+def _phu_tho_with(path: Path, **settings) -> Path:
+    """The shipped Phú Thọ workbook with some Cấu hình keys set, saved as ``path``."""
     book = load_workbook(PHU_THO_XLSX)
     sheet = book["Cấu hình"]
     for key, value in settings.items():
@@ -451,9 +452,12 @@ def _previous(tmp_path, **settings) -> Path:
         row = rows[0] if rows else sheet.max_row + 1
         sheet.cell(row, 1).value, sheet.cell(row, 2).value = key, value
     book["Nhập liệu"]["C3"] = 1  # some other numbers
-    path = tmp_path / "truoc.xlsx"
     book.save(path)
     return path
+
+
+def _previous(tmp_path, **settings) -> Path:
+    return _phu_tho_with(tmp_path / "truoc.xlsx", **settings)
 
 
 @pytest.mark.parametrize(("settings", "message"), [
@@ -484,12 +488,8 @@ def test_ky_contradicting_cau_hinh_and_another_province_are_refused(tmp_path, ca
     code, _, err = run(capsys, "tao-bao-cao", PHU_THO_XLSX, "-o", tmp_path / "b.xlsx",
                        "--ky", "2026-Q2")
     assert code == 2 and "--ky 2026-Q2 khác kỳ báo cáo trên trang 'Cấu hình' (2026-Q3)" in err
-    book = load_workbook(PHU_THO_XLSX)
-    sheet = book["Cấu hình"]
-    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "ma_tinh_cong")
-    sheet.cell(row, 2).value = "H45"
-    book.save(tmp_path / "khac.xlsx")
-    code, _, err = run(capsys, "tao-bao-cao", tmp_path / "khac.xlsx", "-o", tmp_path / "b.xlsx")
+    other = _phu_tho_with(tmp_path / "khac.xlsx", ma_tinh_cong="H45")
+    code, _, err = run(capsys, "tao-bao-cao", other, "-o", tmp_path / "b.xlsx")
     assert code == 2
     assert "ma_tinh_cong 'H45' trên trang 'Cấu hình' không khớp mã các đơn vị (H44" in err
 
@@ -511,12 +511,8 @@ def test_coded_units_are_paired_by_code_only(tmp_path, capsys):
 
 
 def test_a_set_is_used_only_for_the_periods_it_covers(tmp_path, capsys):
-    book = load_workbook(PHU_THO_XLSX)
-    sheet = book["Cấu hình"]
-    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "ky_bao_cao")
-    sheet.cell(row, 2).value = "2025-Q3"
-    book.save(tmp_path / "cu.xlsx")
-    code, _, err = run(capsys, "tao-bao-cao", tmp_path / "cu.xlsx", "-o", tmp_path / "b.xlsx")
+    old = _phu_tho_with(tmp_path / "cu.xlsx", ky_bao_cao="2025-Q3")
+    code, _, err = run(capsys, "tao-bao-cao", old, "-o", tmp_path / "b.xlsx")
     assert code == 2
     assert "Bộ chỉ số 766-2026 áp dụng từ 01/01/2026, không dùng cho kỳ 2025-Q3" in err
 
