@@ -372,6 +372,10 @@ def _vietnamese(text: str) -> str:
     return _ARGPARSE_TEXTS.get(text, text)
 
 
+_CSV_FOR_PROGRAMS = ("CSV cho chương trình: dấu ',' giữa các ô, dấu chấm thập phân, UTF-8 không BOM "
+                     "(mặc định: CSV cho người mở bằng Excel: ';', dấu phẩy thập phân)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from xl766 import __version__
 
@@ -402,8 +406,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("-o", "--output", metavar="OUT", help="ghi kết quả ra tệp .xlsx hoặc .csv")
     score.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè tệp kết quả đã có")
     score.add_argument("--csv-may", action="store_true",
-                       help="CSV cho chương trình: dấu ',' giữa các ô, dấu chấm thập phân, UTF-8 "
-                       "không BOM (mặc định: CSV cho người mở bằng Excel: ';', dấu phẩy thập phân)")
+                       help=_CSV_FOR_PROGRAMS)
     score.set_defaults(func=cmd_cham_diem)
 
     report = commands.add_parser("tao-bao-cao", help="lập bộ biểu báo cáo tháng (.xlsx)")
@@ -452,8 +455,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="bộ chỉ số để kiểm tra bảng (mặc định 766-2026)")
     portal.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
     portal.add_argument("--csv-may", action="store_true",
-                        help="CSV cho chương trình: dấu ',' giữa các ô, dấu chấm thập phân, UTF-8 "
-                       "không BOM (mặc định: CSV cho người mở bằng Excel: ';', dấu phẩy thập phân)")
+                        help=_CSV_FOR_PROGRAMS)
     portal.set_defaults(func=cmd_nhap_cong)
 
     fetch = commands.add_parser("tai-cong", help="tải số liệu đánh giá 766 của một tỉnh từ Cổng "
