@@ -372,8 +372,9 @@ def _vietnamese(text: str) -> str:
     return _ARGPARSE_TEXTS.get(text, text)
 
 
-_CSV_FOR_PROGRAMS = ("CSV cho chương trình: dấu ',' giữa các ô, dấu chấm thập phân, UTF-8 không BOM "
-                     "(mặc định: CSV cho người mở bằng Excel: ';', dấu phẩy thập phân)")
+_CSV_FOR_PROGRAMS = ("CSV cho chương trình: dấu ',' giữa các ô, dấu chấm thập phân, UTF-8 "
+                     "không BOM (mặc định: CSV cho người mở bằng Excel: ';', dấu phẩy thập "
+                     "phân)")
 
 
 def build_parser() -> argparse.ArgumentParser:
