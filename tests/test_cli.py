@@ -28,7 +28,7 @@ def test_json_contract(capsys):
     assert len(units) == 19
     first = units[0]
     assert set(first) == {"unit", "code", "indicators", "groups", "total", "computed_total",
-                          "applicable_max", "converted", "band", "rank", "findings"}
+                          "applicable_max", "converted", "band", "rank", "figures", "findings"}
     assert first["unit"] == "UBND xã Mường Mùn" and first["code"] is None
     assert first["total"] == 81.52 and first["applicable_max"] == 85
     assert first["converted"] == 81.52 / 85 * 100  # unrounded
@@ -219,3 +219,21 @@ def test_a_bundled_set_exported_to_edit_loads_as_a_set_of_ones_own(tmp_path, cap
     assert code == 2 and "chép một bộ có sẵn" in err
     code, out, _ = run(capsys, "bo-chi-so", "766-2026")
     assert out.rstrip().endswith("[U] chưa tìm được nguồn, do người dùng tự nhập")
+
+
+def test_json_figures_carry_rates_and_counts_never_invented(tmp_path, capsys):
+    table = tmp_path / "t.csv"
+    table.write_text("ten_don_vi,TDGQ.1/tu,TDGQ.1/mau,CKMB.1%,CKMB.2,SHHS.5/tu,SHHS.5/mau,"
+                     "MDHL.1/tu,MDHL.1/mau\n"
+                     "Xã A,156,161,\"95,125\",3,1,2,0,0\n", encoding="utf-8")
+    code, out, err = run(capsys, "cham-diem", table, "--bo-chi-so", "766-2026", "--json")
+    assert code == 0, err
+    assert '"numerator": 156, "denominator": 161' in out  # counts stay whole
+    figures = json.loads(out)[0]["figures"]
+    # 20 × 156/161 = 19,378… → 19,38; the rate as the portal prints it, 96,89 %
+    assert figures["TDGQ.1"] == {"points": 19.38, "rate": 96.89, "numerator": 156,
+                                 "denominator": 161}
+    assert figures["CKMB.1"] == {"points": 5.71, "rate": 95.125}  # typed, kept as typed
+    assert figures["CKMB.2"] == {"points": 3.0}  # points typed: no rate made up from them
+    assert figures["MDHL.1"] == {"points": 6.0, "numerator": 0, "denominator": 0}  # none arose
+    assert "CKMB.3" not in figures  # nothing given, nothing said

@@ -65,7 +65,11 @@ class Scores:
     units: pd.DataFrame  # unit, code
     indicators: pd.DataFrame  # points; NaN where there is no score
     indicator_status: pd.DataFrame
-    ratios: pd.DataFrame  # percent, where the indicator was entered as a ratio or as counts
+    # the figures behind the points: the rate in % (as typed, or from counts to 2 decimals,
+    # half-up) and the counts, NaN where not given; never a rate made up from points
+    ratios: pd.DataFrame
+    numerators: pd.DataFrame
+    denominators: pd.DataFrame
     groups: pd.DataFrame
     group_status: pd.DataFrame
     group_max: pd.DataFrame  # applicable maximum of each group
@@ -134,10 +138,27 @@ class Scores:
         fixed = zip(*(_plain_values(c.to_frame()) for c in columns), strict=True)
         return [{"unit": values[0], "code": values[1], "indicators": indicators,
                  "groups": groups, **dict(zip(head, values[2:], strict=True)),
-                 "findings": by_row.get(label, [])}
-                for label, values, indicators, groups in zip(
+                 "figures": figures, "findings": by_row.get(label, [])}
+                for label, values, indicators, groups, figures in zip(
                     self.summary.index, fixed, _plain_rows(self.indicators),
-                    _plain_rows(self.groups), strict=True)]
+                    _plain_rows(self.groups), self._figures(), strict=True)]
+
+    def _figures(self) -> list[dict]:
+        """Per unit {indicator: {points, rate, numerator, denominator}}, only what is known."""
+        kinds = {"points": self.indicators, "rate": self.ratios,
+                 "numerator": self.numerators, "denominator": self.denominators}
+        columns = [(code, [(kind, _plain_values(frame[[code]])) for kind, frame in kinds.items()])
+                   for code in self.indicators.columns]
+        rows = []
+        for position in range(len(self.indicators)):
+            unit = {}
+            for code, known in columns:
+                found = {kind: values[position] for kind, values in known
+                         if values[position] is not None}
+                if found:
+                    unit[code] = found
+            rows.append(unit)
+        return rows
 
 
 def _plain_values(frame: pd.DataFrame) -> list:
@@ -247,6 +268,8 @@ class _IndicatorResult:
     ticks: np.ndarray
     status: np.ndarray
     percent: np.ndarray
+    numerator: np.ndarray
+    denominator: np.ndarray
     slack: np.ndarray  # how far a total built from rounded inputs may be off, in ticks
 
 
@@ -256,6 +279,7 @@ def _score_indicator(indicator: Indicator, indicator_set: IndicatorSet, data: Sc
     code, top = indicator.code, indicator.max_points
     ticks = np.zeros(n, dtype=np.int64)
     percent = np.full(n, np.nan)
+    counts = (np.full(n, np.nan), np.full(n, np.nan))
     # A monitored indicator carries no points, so leaving it blank withholds no score.
     if indicator.rule is Rule.MONITOR:
         blank_status = Status.NOT_APPLICABLE
@@ -295,7 +319,10 @@ def _score_indicator(indicator: Indicator, indicator_set: IndicatorSet, data: Sc
         zero = given & (denominator.values == 0)
         counted = given & ~zero
         tu, mau = _count_integers(numerator.values), _count_integers(denominator.values)
-        np.divide(tu * 100.0, mau, out=percent, where=counted)
+        counts = (np.where(given, tu, np.nan), np.where(given, mau, np.nan))
+        # the rate as the portal prints it: in %, to 2 decimals, half-up from the exact fraction
+        hundredths = divide_half_up(multiply(tu, 10_000), np.where(counted, mau, 1))
+        percent[counted] = (np.asarray(hundredths, dtype=float) / 100)[counted]
         put(counted, _ratio_points(indicator, indicator_set, tu, np.where(counted, mau, 1)))
         status[counted] = Status.SCORED
         policy = indicator.zero_denominator
@@ -308,7 +335,7 @@ def _score_indicator(indicator: Indicator, indicator_set: IndicatorSet, data: Sc
     for form in (entered, as_percent, numerator, denominator):
         if form is not None:
             status[form.unreadable & (status != Status.SCORED)] = Status.MISSING
-    return _IndicatorResult(ticks, status, percent, slack)
+    return _IndicatorResult(ticks, status, percent, *counts, slack)
 
 
 @dataclass(frozen=True)
@@ -516,6 +543,10 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
         indicator_status=pd.DataFrame({c: r.status for c, r in indicators.items()},
                                       index=labels),
         ratios=pd.DataFrame({c: r.percent for c, r in indicators.items()}, index=labels),
+        numerators=pd.DataFrame({c: r.numerator for c, r in indicators.items()}, index=labels,
+                                dtype="Int64"),
+        denominators=pd.DataFrame({c: r.denominator for c, r in indicators.items()},
+                                  index=labels, dtype="Int64"),
         groups=pd.DataFrame({c: to_float(r.ticks, known(r.status)) for c, r in groups.items()},
                             index=labels),
         group_status=pd.DataFrame({c: r.status for c, r in groups.items()}, index=labels),
