@@ -68,8 +68,7 @@ class Scores:
     # the figures behind the points: the rate in % (as typed, or from counts to 2 decimals,
     # half-up) and the counts, NaN where not given; never a rate made up from points
     ratios: pd.DataFrame
-    numerators: pd.DataFrame
-    denominators: pd.DataFrame
+    counts: dict[str, tuple[np.ndarray, np.ndarray]]  # by indicator: (numerators, denominators)
     groups: pd.DataFrame
     group_status: pd.DataFrame
     group_max: pd.DataFrame  # applicable maximum of each group
@@ -145,19 +144,24 @@ class Scores:
 
     def _figures(self) -> list[dict]:
         """Per unit {indicator: {points, rate, numerator, denominator}}, only what is known."""
-        kinds = {"points": self.indicators, "rate": self.ratios,
-                 "numerator": self.numerators, "denominator": self.denominators}
-        columns = [(code, [(kind, _plain_values(frame[[code]])) for kind, frame in kinds.items()])
-                   for code in self.indicators.columns]
-        rows = []
-        for position in range(len(self.indicators)):
-            unit = {}
-            for code, known in columns:
-                found = {kind: values[position] for kind, values in known
-                         if values[position] is not None}
-                if found:
-                    unit[code] = found
-            rows.append(unit)
+        rows: list[dict] = [{} for _ in range(len(self.indicators))]
+        for code in self.indicators.columns:
+            points = self.indicators[code].to_numpy(float)
+            rates = self.ratios[code].to_numpy(float)
+            tu, mau = self.counts.get(code, (np.full(len(rows), np.nan),) * 2)
+            has = [~np.isnan(points), ~np.isnan(rates), ~np.isnan(tu) & ~np.isnan(mau)]
+            values = [points.tolist(), rates.tolist(), tu.tolist(), mau.tolist()]
+            flags = [h.tolist() for h in has]
+            for i in np.flatnonzero(has[0] | has[1] | has[2]).tolist():
+                entry = {}
+                if flags[0][i]:
+                    entry["points"] = values[0][i]
+                if flags[1][i]:
+                    entry["rate"] = values[1][i]
+                if flags[2][i]:
+                    entry["numerator"], entry["denominator"] = (int(values[2][i]),
+                                                                int(values[3][i]))
+                rows[i][code] = entry
         return rows
 
 
@@ -268,8 +272,7 @@ class _IndicatorResult:
     ticks: np.ndarray
     status: np.ndarray
     percent: np.ndarray
-    numerator: np.ndarray
-    denominator: np.ndarray
+    counts: tuple[np.ndarray, np.ndarray] | None  # (numerators, denominators) as typed
     slack: np.ndarray  # how far a total built from rounded inputs may be off, in ticks
 
 
@@ -279,7 +282,7 @@ def _score_indicator(indicator: Indicator, indicator_set: IndicatorSet, data: Sc
     code, top = indicator.code, indicator.max_points
     ticks = np.zeros(n, dtype=np.int64)
     percent = np.full(n, np.nan)
-    counts = (np.full(n, np.nan), np.full(n, np.nan))
+    counts = None
     # A monitored indicator carries no points, so leaving it blank withholds no score.
     if indicator.rule is Rule.MONITOR:
         blank_status = Status.NOT_APPLICABLE
@@ -319,7 +322,7 @@ def _score_indicator(indicator: Indicator, indicator_set: IndicatorSet, data: Sc
         zero = given & (denominator.values == 0)
         counted = given & ~zero
         tu, mau = _count_integers(numerator.values), _count_integers(denominator.values)
-        counts = (np.where(given, tu, np.nan), np.where(given, mau, np.nan))
+        counts = (numerator.values, denominator.values)  # NaN where not given: no copy
         # the rate as the portal prints it: in %, to 2 decimals, half-up from the exact fraction
         hundredths = divide_half_up(multiply(tu, 10_000), np.where(counted, mau, 1))
         percent[counted] = (np.asarray(hundredths, dtype=float) / 100)[counted]
@@ -335,7 +338,7 @@ def _score_indicator(indicator: Indicator, indicator_set: IndicatorSet, data: Sc
     for form in (entered, as_percent, numerator, denominator):
         if form is not None:
             status[form.unreadable & (status != Status.SCORED)] = Status.MISSING
-    return _IndicatorResult(ticks, status, percent, *counts, slack)
+    return _IndicatorResult(ticks, status, percent, counts, slack)
 
 
 @dataclass(frozen=True)
@@ -543,10 +546,7 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
         indicator_status=pd.DataFrame({c: r.status for c, r in indicators.items()},
                                       index=labels),
         ratios=pd.DataFrame({c: r.percent for c, r in indicators.items()}, index=labels),
-        numerators=pd.DataFrame({c: r.numerator for c, r in indicators.items()}, index=labels,
-                                dtype="Int64"),
-        denominators=pd.DataFrame({c: r.denominator for c, r in indicators.items()},
-                                  index=labels, dtype="Int64"),
+        counts={c: r.counts for c, r in indicators.items() if r.counts is not None},
         groups=pd.DataFrame({c: to_float(r.ticks, known(r.status)) for c, r in groups.items()},
                             index=labels),
         group_status=pd.DataFrame({c: r.status for c, r in groups.items()}, index=labels),
