@@ -1,7 +1,9 @@
 """The anchor for `bench_report.py`: the least a Python script can do to produce the national
 appendix. It reads the input workbook once (openpyxl, read-only), scores with plain arithmetic,
 and writes with XlsxWriter the three Biểu sheets (header block, the same rows and columns, number
-formats, borders) and one bar chart per group over all units. No checks, no narrative.
+formats, borders), one bar chart per group over all units, and a sheet per group with each
+unit's group points and share and each indicator's points, rate and counts, plus a row of the
+summed counts (the same cells xl766's "Biểu nhóm" sheets hold). No checks, no narrative.
 
 Run: python benchmarks/anchor_report.py INPUT.xlsx OUTPUT.xlsx
 """
@@ -25,27 +27,32 @@ def read(path: str) -> dict[str, list[tuple]]:
 
 
 def score(rows: list[tuple], indicator_set) -> list[tuple]:
+    """(name, group points, total, band, {indicator: (points, percent, tu, mau)}) per unit."""
     header = rows[0]
     where = {name: header.index(name) for name in header}
     scored = []
     for row in rows[1:]:
-        groups = []
+        groups, figures = [], {}
         for group in indicator_set.groups:
             points = 0.0
             for indicator in group.indicators:
                 tu = row[where[f"{indicator.code}/tu"]]
                 mau = row[where[f"{indicator.code}/mau"]]
                 if not mau:
-                    points += indicator.max_points if indicator.zero_denominator == "full" else 0
-                    continue
-                percent = tu / mau * 100
-                if indicator.rule is Rule.TARGET:
-                    points += indicator.max_points * min(1, percent / indicator.target_percent)
+                    got = indicator.max_points if indicator.zero_denominator == "full" else 0
+                    percent = None
                 else:
-                    points += indicator.max_points * percent / 100
+                    percent = tu / mau * 100
+                    if indicator.rule is Rule.TARGET:
+                        got = indicator.max_points * min(1, percent / indicator.target_percent)
+                    else:
+                        got = indicator.max_points * percent / 100
+                points += got
+                figures[indicator.code] = (round(got, 2), percent, tu, mau)
             groups.append(round(points, 2))
         total = sum(groups)
-        scored.append((row[where["ten_don_vi"]], groups, total, indicator_set.band_for(total)))
+        scored.append((row[where["ten_don_vi"]], groups, total, indicator_set.band_for(total),
+                       figures))
     scored.sort(key=lambda r: -r[2])
     return scored
 
@@ -92,7 +99,7 @@ def main(source: str, target: str) -> None:
     sheet = book.add_worksheet("Biểu 01")
     groups = [g.name for g in indicator_set.groups]
     block(sheet, formats, "KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI", len(groups) + 5)
-    rows = [[n, name, *g, total, band, n] for n, (name, g, total, band) in
+    rows = [[n, name, *g, total, band, n] for n, (name, g, total, band, _) in
             enumerate(scored, start=1)]
     table(sheet, formats, ["STT", "TÊN CƠ QUAN, ĐƠN VỊ", *groups, "ĐIỂM", "Xếp loại", "Hạng"],
           rows, ["int", "text", *["points"] * len(groups), "points", "text", "int"])
@@ -101,6 +108,25 @@ def main(source: str, target: str) -> None:
         chart.add_series({"name": group, "categories": ["Biểu 01", 8, 1, 7 + len(rows), 1],
                           "values": ["Biểu 01", 8, 2 + position, 7 + len(rows), 2 + position]})
         sheet.insert_chart(8 + 20 * position, len(groups) + 6, chart)
+
+    for position, group in enumerate(indicator_set.groups):
+        sheet = book.add_worksheet(f"Biểu nhóm {group.code}")
+        block(sheet, formats, f"KẾT QUẢ NHÓM {group.name.upper()}", 5 + 4 * len(group.indicators))
+        rows, sums = [], {i.code: [0, 0] for i in group.indicators}
+        for n, (name, g, _, _, figures) in enumerate(scored, start=1):
+            row = [n, name, g[position], group.max_points, g[position] / group.max_points]
+            for indicator in group.indicators:
+                got, percent, tu, mau = figures[indicator.code]
+                row += [got, percent if percent is not None else "", tu, mau]
+                sums[indicator.code][0] += tu
+                sums[indicator.code][1] += mau
+            rows.append(row)
+        rows.append(["", "Toàn đơn vị", "", "", ""] + [
+            v for tu, mau in sums.values() for v in ("", tu / mau * 100 if mau else "", tu, mau)])
+        table(sheet, formats, ["STT", "Tên", "Điểm", "Tối đa", "Tỷ lệ"] + [
+            f"{i.code} {part}" for i in group.indicators for part in ("điểm", "%", "tử", "mẫu")],
+            rows, ["int", "text", "points", "points", "percent"]
+            + ["points", "points", "count", "count"] * len(group.indicators))
 
     fees = sheets["Phí, lệ phí"]
     sheet = book.add_worksheet("Biểu 02")

@@ -45,7 +45,8 @@ def main() -> None:
                        str(Path(folder) / "bao-cao.xlsx"), "--ghi-de")
         anchor = measure(sys.executable, str(HERE / "anchor_report.py"), str(source),
                          str(Path(folder) / "anchor.xlsx"))
-    print(f"{COMMUNES:,} communes, 766-2026, Biểu 01/02/03 + charts, end to end:")
+    print(f"{COMMUNES:,} communes, 766-2026, Biểu 01/02/03, one Biểu nhóm per group, charts, "
+          "end to end:")
     print(f"  xl766 tao-bao-cao:  {ours[0]:.2f} s, peak {ours[1]:.0f} MB (target ≤ 200 MB)")
     print(f"  anchor script:      {anchor[0]:.2f} s, peak {anchor[1]:.0f} MB")
     print(f"  ratio: {ours[0] / anchor[0]:.2f}× (target ≤ 1.3×)")

@@ -40,7 +40,9 @@ def _first_data_row(sheet):
 
 
 def test_sheets(book):
-    assert book.sheetnames == ["Báo cáo", "Biểu 01", "Biểu 02", "Biểu 03", "Biểu đồ", "Kiểm tra"]
+    groups = [f"Biểu nhóm {g}" for g in ("CKMB", "TDGQ", "DVTT", "SHHS", "MDHL")]
+    assert book.sheetnames == ["Báo cáo", "Biểu 01", "Biểu 02", "Biểu 03", *groups, "Biểu đồ",
+                               "Kiểm tra"]
 
 
 def test_bieu_01_values_bands_and_order(book):
@@ -227,7 +229,8 @@ def test_settings_file_for_a_plain_table(tmp_path):
     create_report(EXAMPLES / "tuan-giao-2023-09-bieu01.csv", out, settings_file=settings)
     sheet = load_workbook(out)["Biểu 01"]
     assert sheet["A5"].value == "KẾT QUẢ THÁNG 9/2023" and "UBND huyện A" in sheet["A6"].value
-    assert load_workbook(out).sheetnames == ["Báo cáo", "Biểu 01", "Biểu đồ", "Kiểm tra"]
+    groups = [f"Biểu nhóm {g}" for g in ("CKMB", "TDGQ", "DVTT", "SHHS", "MDHL")]
+    assert load_workbook(out).sheetnames == ["Báo cáo", "Biểu 01", *groups, "Biểu đồ", "Kiểm tra"]
 
 
 def _national_report(tmp_path, units: int):
@@ -288,3 +291,31 @@ def test_a_page_of_units_keeps_one_sorted_chart_per_group(tmp_path):
     start = next(i for i, r in enumerate(rows) if r[0] and r[0].startswith("Biểu đồ 766"))
     shares = [r[2] for r in rows[start + 2: start + 42]]
     assert shares == sorted(shares, reverse=True)
+
+
+def test_group_appendices_carry_rates_counts_and_the_office_row(tmp_path):
+    """Phú Thọ Q3: per unit the group's points and share and each indicator's points, rate and
+    counts; the last row from the counts summed over the 163 units, rates from the sums."""
+    import csv
+
+    out = tmp_path / "bc.xlsx"
+    assert main(["tao-bao-cao", str(EXAMPLES / "phu-tho-2026-q3.xlsx"), "-o", str(out)]) == 0
+    rows = list(load_workbook(out)["Biểu nhóm TDGQ"].iter_rows(values_only=True))
+    header = rows[8]
+    assert header == (None, None, "Điểm đạt", "Điểm tối đa áp dụng", "Tỷ lệ đạt", "Điểm",
+                      "Tỷ lệ (%)", "Tử số", "Mẫu số")
+    units = {r[1]: r for r in rows[9:] if isinstance(r[0], int)}
+    assert len(units) == 163
+    # Văn phòng UBND tỉnh: 156 of 161 on time, 96,89 %, 20 × 156/161 → 19,38 of 20 (0,969)
+    assert units["Văn phòng UBND Tỉnh - Tỉnh Phú Thọ"][2:] == (19.38, 20, 0.969, 19.38, 96.89,
+                                                                156, 161)
+    shares = [r[4] for r in units.values()]
+    assert shares == sorted(shares, reverse=True)  # best first
+    office = next(r for r in rows if r[1] == "Toàn đơn vị (tính từ tổng số liệu)")
+    with open(EXAMPLES / "phu-tho-2026-q3.csv", encoding="utf-8", newline="") as handle:
+        table = list(csv.DictReader(handle))
+    tu = sum(int(r["TDGQ.1/tu"]) for r in table if r["TDGQ.1/mau"])
+    mau = sum(int(r["TDGQ.1/mau"]) for r in table if r["TDGQ.1/mau"])
+    assert office[7:] == (tu, mau) == (403016, 464494)
+    assert office[6] == 86.76  # 403016 / 464494 = 86,7644…%, from the sums, never averaged
+    assert office[5] == 17.35  # 20 × 0,867644… = 17,3529 → 17,35

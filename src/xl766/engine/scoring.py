@@ -110,10 +110,10 @@ class Scores:
 
     def group_share(self, code: str) -> np.ndarray:
         """Each unit's points on a group as a share of its applicable maximum; NaN where none."""
-        points = self.groups[code].to_numpy(float)
-        top = self.group_max[code].to_numpy(float)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(top > 0, points / top, np.nan)
+        points, known = as_ticks(self.groups[code].to_numpy(float))
+        top, _ = as_ticks(self.group_max[code].to_numpy(float))
+        # a quotient of the exact points, not of their doubles: 19,76 / 20 is 0,988
+        return to_float(points, known & (top > 0), np.where(top > 0, top, 1), digits=0)
 
     def ranking_order(self) -> pd.Index:
         """Best first; ties and unranked units in Vietnamese name order."""

@@ -12,6 +12,7 @@ import pandas as pd
 
 from xl766.adapters.palette import BELOW_TARGET_FILL, band_fill
 from xl766.catalog.models import ConversionMethod
+from xl766.engine.group_tables import group_table
 from xl766.engine.inputs import UNIT_NAME
 from xl766.engine.numbers import format_number
 from xl766.engine.scoring import tolerance_text
@@ -268,6 +269,36 @@ def _bieu_03(book, styles, content: ReportContent) -> None:
     _signed_by(sheet, styles, content, last + 3, len(leaves(tree)))
 
 
+def _group_sheets(book, styles, content: ReportContent) -> None:
+    """One appendix a group: its points and share per unit, each indicator's points, rate and
+    counts, and the office's row from the summed counts."""
+    for number, group in enumerate(content.indicator_set.groups, start=1):
+        if not group.indicators:
+            continue
+        table = group_table(content.scores, group)
+        parts = []
+        for indicator in group.indicators:
+            columns = [Leaf("Điểm", indicator.code, POINTS_2, 7)]
+            if table.with_rates:
+                columns += [Leaf("Tỷ lệ (%)", f"{indicator.code}%", POINTS_2, 8),
+                            Leaf("Tử số", f"{indicator.code}/tu", COUNT, 8),
+                            Leaf("Mẫu số", f"{indicator.code}/mau", COUNT, 8)]
+            parts.append(Head(f"{indicator.code}. {indicator.name} "
+                              f"({format_number(indicator.max_points)}đ)", tuple(columns)))
+        tree = (Leaf("STT", "stt", "0", 5), Leaf("TÊN CƠ QUAN, ĐƠN VỊ", "unit", None, 28),
+                Head(f"Nhóm {group.name} ({format_number(group.max_points)}đ)", (
+                    Leaf("Điểm đạt", "points", POINTS_2, 8),
+                    Leaf("Điểm tối đa áp dụng", "top", POINTS_2, 9),
+                    Leaf("Tỷ lệ đạt", "share", PERCENT, 9))), *parts)
+        rows = table.rows.assign(stt=range(1, len(table.rows) + 1))
+        sheet = book.add_worksheet(f"Biểu nhóm {group.code}")
+        title = (f"KẾT QUẢ NHÓM CHỈ SỐ {group.name.upper()} "
+                 f"{content.settings.period.words().upper()}")
+        _document_header(sheet, styles, content, f"01.{number}", title, len(leaves(tree)))
+        _, last = _table(sheet, styles, tree, rows, table.office)
+        _signed_by(sheet, styles, content, last + 3, len(leaves(tree)))
+
+
 CHART_UNITS = 40  # bars a printed page can hold; above it, distributions and the lowest units
 LOWEST_UNITS = 20
 _BRACKETS = 10  # score brackets of 10% of the maximum
@@ -500,6 +531,7 @@ def write_report(content: ReportContent, path: Path) -> None:
         _bieu_02(book, styles, content)
     if content.digitisation is not None:
         _bieu_03(book, styles, content)
+    _group_sheets(book, styles, content)
     _charts(book, styles, content)
     if not content.scores.published.empty:
         _reconciliation(book, styles, content)

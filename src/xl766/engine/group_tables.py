@@ -1,0 +1,69 @@
+"""A group's appendix: per unit the group's points, its share of the applicable maximum, and
+each indicator's points, rate and counts; then one row for the whole office, from the counts
+summed over the units (rates recomputed from the sums, never averaged)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from xl766.catalog.models import Group
+from xl766.engine.exact import as_ticks, constant_ticks, divide_half_up, multiply
+from xl766.engine.scoring import Scores, indicator_points
+
+OFFICE_ROW = "Toàn đơn vị (tính từ tổng số liệu)"
+
+
+@dataclass(frozen=True)
+class GroupTable:
+    group: Group
+    rows: pd.DataFrame  # best first; columns: unit, points, top, share, and per indicator
+    #                     CODE, CODE%, CODE/tu, CODE/mau
+    office: dict | None  # the same keys for the whole office; None without counts
+    with_rates: bool  # whether any indicator of the group came with a rate or counts
+
+
+def group_table(scores: Scores, group: Group) -> GroupTable:
+    points = scores.groups[group.code]
+    rows = pd.DataFrame({"unit": scores.units["unit"], "points": points,
+                         "top": scores.group_max[group.code],
+                         "share": scores.group_share(group.code)}, index=scores.units.index)
+    office: dict = {"unit": OFFICE_ROW}
+    office_ticks, office_known = 0, bool(group.indicators)
+    for indicator in group.indicators:
+        code = indicator.code
+        tu, mau = scores.counts.get(code, (np.full(len(rows), np.nan),) * 2)
+        rows[code] = scores.indicators[code]
+        rows[f"{code}%"] = scores.ratios[code]
+        rows[f"{code}/tu"], rows[f"{code}/mau"] = tu, mau
+        counted = ~np.isnan(tu) & ~np.isnan(mau)
+        if not counted.any():
+            office_known = False
+            continue
+        total_tu, total_mau = int(tu[counted].sum()), int(mau[counted].sum())
+        office |= {f"{code}/tu": total_tu, f"{code}/mau": total_mau}
+        if total_mau:
+            office[f"{code}%"] = int(divide_half_up(multiply(np.array([total_tu]), 10_000),
+                                                    np.array([total_mau]))[0]) / 100
+        found = indicator_points(indicator, scores.indicator_set, numerator=total_tu,
+                                 denominator=total_mau)
+        if found == found:
+            office[code] = found
+            office_ticks += int(as_ticks(np.array([found]))[0][0])
+        else:
+            office_known = False
+    if office_known:
+        office["points"] = office_ticks / 10**9
+        office["top"] = group.max_points
+        office["share"] = office_ticks / constant_ticks(group.max_points)
+    # best share first, unscored last, then names (as Biểu 01 orders its ties)
+    order = scores.ranking_order()
+    rows = rows.loc[order]
+    rows = rows.iloc[np.argsort(-np.nan_to_num(rows["share"].to_numpy(float), nan=-1.0),
+                                kind="stable")]
+    with_rates = bool(any(rows[f"{i.code}%"].notna().any() or rows[f"{i.code}/tu"].notna().any()
+                          for i in group.indicators))
+    with_counts = any(f"{i.code}/tu" in office for i in group.indicators)
+    return GroupTable(group, rows, office if with_counts else None, with_rates)
