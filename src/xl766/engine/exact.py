@@ -122,17 +122,27 @@ def exact_decimals(values) -> tuple[np.ndarray, int, np.ndarray]:
     values = np.asarray(values, dtype=float).reshape(-1)
     known = np.isfinite(values)
     if len(values) <= _FEW:
-        digits = min(max([-_held(v).normalize().as_tuple().exponent
-                          for v in values[known].tolist()] + [0]), _MOST_DECIMALS)
-        integers, known = as_ticks(values, max(digits, 0))
-        return integers, max(digits, 0), known
-    places = decimal_digits(values)
-    longer = [-_held(values[p]).normalize().as_tuple().exponent
-              for p in np.flatnonzero(known & (places < 0))]
+        digits = max([_held_decimals(v) for v in values[known].tolist()], default=0)
+    else:
+        places = decimal_digits(values)
+        digits = max([int(places.max(initial=0)),
+                      *(_held_decimals(values[p]) for p in np.flatnonzero(known & (places < 0)))])
     # Beyond 30 decimals a value is noise (a denormal typed as 5e-324): rounded there.
-    digits = min(max([int(places.max(initial=0)), *longer]), _MOST_DECIMALS)
+    digits = min(digits, _MOST_DECIMALS)
     integers, known = as_ticks(values, digits)
     return integers, digits, known
+
+
+def _held_decimals(value: float) -> int:
+    """How many decimals the decimal Excel holds for a double has (0 for 100 or 1E+2)."""
+    return max(0, -_held(value).normalize().as_tuple().exponent)
+
+
+def rate_percent(numerators, denominators) -> np.ndarray:
+    """Rates from counts in %, to 2 decimals half-up from the exact fraction, as the portal
+    prints them (156/161 → 96,89); denominators must be above 0."""
+    hundredths = divide_half_up(multiply(numerators, 10_000), denominators)
+    return np.asarray(hundredths, dtype=float) / 100
 
 
 def _exact_ticks(value: Decimal, digits: int) -> int:

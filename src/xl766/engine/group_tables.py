@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from xl766.catalog.models import Group
-from xl766.engine.exact import as_ticks, constant_ticks, divide_half_up, multiply
+from xl766.engine.exact import TICKS, as_ticks, constant_ticks, rate_percent
 from xl766.engine.scoring import Scores, indicator_points
 
 OFFICE_ROW = "Toàn đơn vị (tính từ tổng số liệu)"
@@ -45,8 +45,8 @@ def group_table(scores: Scores, group: Group) -> GroupTable:
         total_tu, total_mau = int(tu[counted].sum()), int(mau[counted].sum())
         office |= {f"{code}/tu": total_tu, f"{code}/mau": total_mau}
         if total_mau:
-            office[f"{code}%"] = int(divide_half_up(multiply(np.array([total_tu]), 10_000),
-                                                    np.array([total_mau]))[0]) / 100
+            office[f"{code}%"] = float(rate_percent(np.array([total_tu]),
+                                                    np.array([total_mau]))[0])
         found = indicator_points(indicator, scores.indicator_set, numerator=total_tu,
                                  denominator=total_mau)
         if found == found:
@@ -55,7 +55,7 @@ def group_table(scores: Scores, group: Group) -> GroupTable:
         else:
             office_known = False
     if office_known:
-        office["points"] = office_ticks / 10**9
+        office["points"] = office_ticks / TICKS
         office["top"] = group.max_points
         office["share"] = office_ticks / constant_ticks(group.max_points)
     # best share first, unscored last, then names (as Biểu 01 orders its ties)

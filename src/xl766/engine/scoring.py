@@ -29,6 +29,7 @@ from xl766.engine.exact import (
     divide_half_up,
     exact_decimals,
     multiply,
+    rate_percent,
     to_float,
 )
 from xl766.engine.findings import Finding, Level
@@ -206,18 +207,19 @@ def _ratio_points(indicator: Indicator, indicator_set: IndicatorSet, rate_numera
     digits = point_decimals(indicator_set)
     top = decimal_fraction(indicator.max_points)
     places = 10**digits
-    linear = divide_half_up(multiply(rate_numerator, top.numerator * places),
-                            multiply(rate_denominator, top.denominator))
-    if indicator.rule is Rule.TARGET:
+    if indicator.rule is Rule.TARGET:  # full points from the target on, in proportion below
         target = decimal_fraction(indicator.target_percent) / 100
         reached = (multiply(rate_numerator, target.denominator)
                    >= multiply(rate_denominator, target.numerator))
         scaled = divide_half_up(
             multiply(rate_numerator, top.numerator * places * target.denominator),
             multiply(rate_denominator, top.denominator * target.numerator))
-        linear = np.where(reached, constant_ticks(indicator.max_points) // 10**(
+        points = np.where(reached, constant_ticks(indicator.max_points) // 10**(
             TICK_DIGITS - digits), scaled)
-    return multiply(linear, 10**(TICK_DIGITS - digits))
+    else:
+        points = divide_half_up(multiply(rate_numerator, top.numerator * places),
+                                multiply(rate_denominator, top.denominator))
+    return multiply(points, 10**(TICK_DIGITS - digits))
 
 
 def _none_arise(indicator: Indicator) -> tuple[int, bool]:
@@ -323,9 +325,7 @@ def _score_indicator(indicator: Indicator, indicator_set: IndicatorSet, data: Sc
         counted = given & ~zero
         tu, mau = _count_integers(numerator.values), _count_integers(denominator.values)
         counts = (numerator.values, denominator.values)  # NaN where not given: no copy
-        # the rate as the portal prints it: in %, to 2 decimals, half-up from the exact fraction
-        hundredths = divide_half_up(multiply(tu, 10_000), np.where(counted, mau, 1))
-        percent[counted] = (np.asarray(hundredths, dtype=float) / 100)[counted]
+        percent[counted] = rate_percent(tu, np.where(counted, mau, 1))[counted]
         put(counted, _ratio_points(indicator, indicator_set, tu, np.where(counted, mau, 1)))
         status[counted] = Status.SCORED
         policy = indicator.zero_denominator
