@@ -19,6 +19,16 @@ def raw_table(rows: list[dict]) -> pd.DataFrame:
     return frame.astype(object).where(frame.notna(), None)
 
 
+def run_cli(capsys, *argv) -> tuple[int, str, str]:
+    """The command line as a script runs it: (exit code, stdout, stderr); never a traceback."""
+    from xl766.cli import main
+
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    return code, out, err
+
+
 def read_tsv(name: str) -> pd.DataFrame:
     return pd.read_csv(DATA / name, sep="\t", dtype=str, keep_default_na=False)
 

@@ -9,16 +9,9 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from conftest import EXAMPLES
-from xl766.cli import main
+from conftest import run_cli as run
 
 PHU_THO_CSV = EXAMPLES / "phu-tho-2026-q3.csv"
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 def scored(capsys, path: Path, set_id: str = "766-2026") -> list[dict]:

@@ -10,15 +10,10 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import DATA, EXAMPLES
+from conftest import run_cli as run
 from xl766.cli import main
 
 SAMPLE = EXAMPLES / "tuan-giao-2023-09-bieu01.csv"
-
-
-def run(capsys, *args):
-    code = main([str(a) for a in args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_json_contract(capsys):

@@ -12,17 +12,10 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from conftest import EXAMPLES
-from xl766.cli import main
+from conftest import run_cli as run
 
 PHU_THO = EXAMPLES / "phu-tho-2026-q3.xlsx"
 TUAN_GIAO = EXAMPLES / "tuan-giao-2023-09.xlsx"
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in err
-    return code, out, err
 
 
 def scored_json(capsys, path, set_id="766-2026"):

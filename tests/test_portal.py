@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from conftest import EXAMPLES
+from conftest import run_cli as run
 from xl766.catalog import load_indicator_set
-from xl766.cli import main
 from xl766.engine import Level, score_table
 from xl766.engine.period import Period
 from xl766.engine.scoring import Status
@@ -184,12 +184,6 @@ def edit(folder: Path, name: str, change) -> None:
     document = json.loads(path.read_text(encoding="utf-8"))
     change(document["data"])
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_nhap_cong_cli_round_trip(tmp_path, capsys):
