@@ -33,7 +33,7 @@ from xl766.engine.scoring import (
     indicator_points,
 )
 from xl766.excel.results import TableError, result_table
-from xl766.report.inputs import SET_SHEET
+from xl766.report.inputs import SET_SHEET, joined_set_text
 
 SET_NAME = "BO_CHI_SO"  # the workbook-level name of the Cấu hình cell holding the set's id
 CATEGORY = "xl766"
@@ -75,8 +75,7 @@ def _workbook_set(caller) -> str | None:
         cells = caller.sheet.book.sheets[SET_SHEET].range("A2").expand("down").value
     except Exception:  # no caller (plain Python), no such sheet, or a COM error: none
         return None
-    pieces = cells if isinstance(cells, list) else [cells]
-    return "".join(p for p in pieces if isinstance(p, str)) or None
+    return joined_set_text(cells if isinstance(cells, list) else [cells])
 
 
 def _workbook_choice(caller) -> str | None:
@@ -197,7 +196,7 @@ def _points_sum(items, cells, indicator_set: IndicatorSet):
                 total += int(entered_ticks(item, indicator_set, np.array([value]))[0])
             else:
                 total += int(as_ticks(np.array([value]))[0][0])
-    if not applicable and not (missing and missing_means_missing) and (
+    if not applicable and not missing and (
             indicator_set.conversion.method is ConversionMethod.APPLICABLE_MAX):
         problems.append("không chỉ số nào áp dụng cho đơn vị: không quy đổi được điểm")
     if problems:

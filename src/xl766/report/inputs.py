@@ -51,12 +51,10 @@ def _settings_sheet(table: RawTable) -> ReportSettings:
     return ReportSettings.from_pairs(pairs, f"Trang '{SETTINGS_SHEET}'")
 
 
-def _embedded_set(table: RawTable | None) -> str | None:
-    """The set's text, written in pieces down column A (a cell holds at most 32.767 characters)."""
-    if table is None:
-        return None
-    pieces = [cell for cell in table.frame.iloc[:, 0].tolist() if isinstance(cell, str)]
-    return "".join(pieces) or None
+def joined_set_text(cells: list) -> str | None:
+    """The set's text, written in pieces down column A of its sheet (a cell holds at most
+    32.767 characters)."""
+    return "".join(cell for cell in cells if isinstance(cell, str)) or None
 
 
 def read_report_input(path: Path) -> ReportInput:
@@ -74,5 +72,6 @@ def read_report_input(path: Path) -> ReportInput:
                         else ReportSettings())
             return ReportInput(settings, tables[SCORES_SHEET], tables.get(FEES_SHEET),
                                tables.get(DIGITISATION_SHEET),
-                               _embedded_set(tables.get(SET_SHEET)))
+                               joined_set_text(tables[SET_SHEET].frame.iloc[:, 0].tolist())
+                               if SET_SHEET in tables else None)
     return ReportInput(ReportSettings(), read_table(path), None, None)

@@ -39,7 +39,7 @@ def _province_matches_units(settings: ReportSettings, source: ReportInput) -> No
     none of them carries names another province."""
     province = settings.ma_tinh_cong.strip().upper()
     frame = source.scores.frame
-    codes = [c for c in texts(frame[UNIT_CODE])] if UNIT_CODE in frame else []
+    codes = texts(frame[UNIT_CODE]) if UNIT_CODE in frame else []
     prefixes = {m.group(1) for c in codes if c and (m := _PORTAL_CODE.match(c))}
     if province and prefixes and province not in prefixes:
         raise InputError(f"ma_tinh_cong '{province}' trên trang 'Cấu hình' không khớp mã các đơn "
@@ -50,7 +50,8 @@ def _is_an_earlier_period(current_path: Path, previous_path: Path, settings: Rep
                           previous: ReportSettings) -> None:
     """--ky-truoc must be another, earlier period of the same office."""
     if current_path.resolve() == previous_path.resolve() or (
-            current_path.read_bytes() == previous_path.read_bytes()):
+            current_path.stat().st_size == previous_path.stat().st_size
+            and current_path.read_bytes() == previous_path.read_bytes()):
         raise InputError(f"--ky-truoc '{previous_path.name}' là chính số liệu kỳ này: chọn tệp "
                          "của kỳ trước.")
     if previous.ky_bao_cao:
