@@ -158,18 +158,19 @@ def _place(staging: Path, path: Path) -> None:
     """Put the staged file at ``path`` only if nothing is there (never replacing a file that
     appeared meanwhile): a hard link where the file system has them, else an exclusive create."""
     try:
-        os.link(staging, path)
+        try:
+            os.link(staging, path)
+            return
+        except OSError as error:
+            if isinstance(error, FileExistsError) or error.errno not in (
+                    errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
+                raise
+        # FAT/exFAT sticks and some network shares have no hard links
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, _user_mode()))
     except FileExistsError:
         raise InputError(f"Tệp '{path}' vừa được tạo trong lúc chạy (có thể bởi một lần chạy "
                          "khác): không ghi đè. Chạy lại với tên khác hoặc --ghi-de.") from None
-    except OSError as error:
-        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
-            raise
-        try:  # FAT/exFAT sticks and some network shares have no hard links
-            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, _user_mode()))
-        except FileExistsError:
-            raise InputError(f"Tệp '{path}' vừa được tạo trong lúc chạy: không ghi đè.") from None
-        os.replace(staging, path)
+    os.replace(staging, path)
 
 
 def os_error_text(error: OSError) -> str:
