@@ -23,7 +23,8 @@ def test_json_contract(capsys):
     assert len(units) == 19
     first = units[0]
     assert set(first) == {"unit", "code", "indicators", "groups", "total", "computed_total",
-                          "applicable_max", "converted", "band", "rank", "figures", "findings"}
+                          "applicable_max", "converted", "band", "rank", "figures", "findings",
+                          "kind", "kind_rank", "unscored"}
     assert first["unit"] == "UBND xã Mường Mùn" and first["code"] is None
     assert first["total"] == 81.52 and first["applicable_max"] == 85
     assert first["converted"] == 81.52 / 85 * 100  # unrounded

@@ -199,9 +199,10 @@ def test_sheets_names_tables_and_results_formula():
     assert book.calculation.fullCalcOnLoad is False  # no Python started at every open
     choice = next(v for v in book["Cấu hình"].data_validations.dataValidation if v.type == "list")
     assert choice.showErrorMessage and choice.error  # other text is refused
-    # ten_don_vi, ma_don_vi, the 21 indicators of 766-2026 and DVCTT's group points (the portal
-    # publishes only those for communes)
-    assert book["Nhập liệu"].tables["NhapLieu"].ref == f"A1:X{layout.UNIT_ROWS + 1}"
+    # ten_don_vi, ma_don_vi, the 21 indicators of 766-2026, DVCTT's group points (the portal
+    # publishes only those for communes) and loai_don_vi
+    assert book["Nhập liệu"].tables["NhapLieu"].ref == f"A1:Y{layout.UNIT_ROWS + 1}"
+    assert book["Nhập liệu"]["Y1"].value == "loai_don_vi"
 
 
 def test_input_columns_and_validation_follow_the_catalog():
@@ -228,7 +229,7 @@ def test_input_columns_and_validation_follow_the_catalog():
 def test_dienbien_template_takes_points_per_indicator():
     sheet = load_workbook(TEMPLATES["dienbien-459-2023"], keep_vba=True)["Nhập liệu"]
     codes = [i.code for i in load_indicator_set("dienbien-459-2023").indicators]
-    assert [c.value for c in sheet[1]] == ["ten_don_vi", "ma_don_vi", *codes]
+    assert [c.value for c in sheet[1]] == ["ten_don_vi", "ma_don_vi", *codes, "loai_don_vi"]
     rules = {str(v.sqref): v for v in sheet.data_validations.dataValidation}
     assert rules[f"E2:E{layout.UNIT_ROWS + 1}"].formula2 == "10"  # CKMB.3: at most 10 points
 

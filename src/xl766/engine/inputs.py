@@ -4,7 +4,10 @@ Columns: ``ten_don_vi``, ``ma_don_vi``, ``TONG``; per indicator ``X`` (points), 
 or ``X/tu`` + ``X/mau`` (counts); per group ``G`` (group points entered directly). Points an
 official source published travel beside them as ``X/cong`` and ``G/cong``: checked against the
 recomputation, never scored. ``ghi_chu`` is a note per unit; a column named ``cong:…`` is the
-source's other data, kept as it came and not scored.
+source's other data, kept as it came and not scored. ``loai_don_vi`` is the unit's kind ("Sở, ban,
+ngành", "UBND cấp xã"…): units of one kind are also ranked among themselves; the kind
+"Đơn vị báo cáo" marks the office's own row, scored and classified but never ranked among its
+units.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from xl766.engine.numbers import DASHES, ParsedNumbers, parse_numbers, short_num
 
 UNIT_NAME, UNIT_CODE, PUBLISHED_TOTAL = "ten_don_vi", "ma_don_vi", "TONG"
 UNIT_NOTE = "ghi_chu"
+UNIT_KIND = "loai_don_vi"
+OFFICE_KIND = "Đơn vị báo cáo"
 PUBLISHED_SUFFIX = "/cong"  # points the portal published, for reconciliation
 KEPT_PREFIX = "cong:"  # the portal's other data: kept, not scored
 HEADER_ROW = 1
@@ -66,6 +71,7 @@ class ScoringInput:
     names: pd.Series
     codes: pd.Series
     notes: pd.Series
+    kinds: pd.Series
     columns: dict[tuple[Role, str], ParsedNumbers]
     published_total: ParsedNumbers
     findings: list[Finding] = field(default_factory=list)
@@ -117,7 +123,8 @@ def _resolve_headers(raw: pd.DataFrame, indicator_set: IndicatorSet,
     ones (a repeated header is kept once: the first)."""
     roles = column_roles(indicator_set)
     canonical = {name.casefold(): name for name in
-                 [UNIT_NAME, UNIT_CODE, PUBLISHED_TOTAL, UNIT_NOTE, *roles]}
+                 [UNIT_NAME, UNIT_CODE, PUBLISHED_TOTAL, UNIT_NOTE, UNIT_KIND,
+                                   *roles]}
     resolved: dict[int, str] = {}
     for position, header in enumerate(raw.columns):
         text = str(header).strip()
@@ -335,6 +342,8 @@ def read_scoring_table(raw: pd.DataFrame, indicator_set: IndicatorSet) -> Scorin
     data = ScoringInput(raw.index, pd.Series(names, index=raw.index, dtype=object),
                         pd.Series(codes, index=raw.index, dtype=object),
                         pd.Series(texts(by_name.get(UNIT_NOTE, empty)), index=raw.index,
+                                  dtype=object),
+                        pd.Series(texts(by_name.get(UNIT_KIND, empty)), index=raw.index,
                                   dtype=object),
                         columns, without_bad(published, indicator_set.total_max))
     _check_forms(data, indicator_set, out)

@@ -8,24 +8,72 @@ import pandas as pd
 from xl766.engine.appendices import Appendix
 from xl766.engine.names import fold, normalise
 from xl766.engine.numbers import format_count, format_number
-from xl766.engine.scoring import Scores, Status
+from xl766.engine.scoring import (
+    INCOMPLETE,
+    NO_DOSSIERS,
+    NOT_REPORTED,
+    Scores,
+    Status,
+    is_office,
+)
+
+NAMES_IN_A_SENTENCE = 10  # a national list of 3.321 names is a table's job, not a sentence's
+
+
+def listed(names: list[str], limit: int = NAMES_IN_A_SENTENCE) -> str:
+    """'A, B, C' or, past the limit, 'A, B, … và 2.509 đơn vị khác'."""
+    if len(names) <= limit:
+        return ", ".join(names)
+    return f"{', '.join(names[:limit])} và {format_number(len(names) - limit)} đơn vị khác"
+
+
+def units_only(scores: Scores) -> np.ndarray:
+    """The units reported on: every row except the office's own."""
+    return ~is_office(scores.units["kind"].tolist())
 
 
 def classification(scores: Scores, subject: str) -> str:
     """'UBND các xã, thị trấn thực hiện chấm điểm đánh giá 19/19 đơn vị, trong đó 07 đơn vị xếp
-    loại xuất sắc, …'"""
-    bands = scores.summary["band"]
+    loại xuất sắc, …', then the unscored units by why they have no band."""
+    own = units_only(scores)
+    bands = scores.summary["band"][own]
     counts = [(band.label, int((bands == band.label).sum()))
               for band in scores.indicator_set.classification.bands]
     parts = [f"{format_count(n)} xếp loại {label.lower()}" for label, n in counts if n]
     scored = int(bands.notna().sum())
-    sentence = (f"{subject} thực hiện chấm điểm đánh giá {scored}/{len(bands)} đơn vị"
+    sentence = (f"{subject} thực hiện chấm điểm đánh giá {format_number(scored)}/"
+                f"{format_number(len(bands))} đơn vị"
                 + (f", trong đó {', '.join(parts)}." if parts else "."))
-    unscored = scores.units.loc[bands.isna(), "unit"].tolist()
-    if unscored:
-        sentence += (f" Chưa đủ số liệu để xếp loại: {format_count(len(unscored))} "
-                     f"({', '.join(unscored)}).")
+    reasons = scores.summary["unscored"][own]
+    names = scores.units["unit"][own]
+    for reason, wording in ((NO_DOSSIERS, "chưa phát sinh hồ sơ"),
+                            (NOT_REPORTED, "chưa thực hiện việc chấm điểm"),
+                            (INCOMPLETE, "chưa đủ số liệu để xếp loại")):
+        those = names[reasons == reason].tolist()
+        if those:
+            sentence += f" {format_count(len(those))} {wording} ({listed(those)})."
     return sentence
+
+
+def by_kind(scores: Scores) -> list[str]:
+    """'Cấp huyện: 07 đơn vị đạt loại Xuất sắc; 05 đơn vị chưa phát sinh hồ sơ; …', a line per
+    kind of unit (in the order kinds first appear), when the table gives kinds."""
+    own = units_only(scores)
+    kinds = scores.units["kind"][own]
+    if kinds.isna().all():
+        return []
+    bands, reasons = scores.summary["band"][own], scores.summary["unscored"][own]
+    lines = []
+    for kind in dict.fromkeys(kinds.fillna("Chưa ghi loại đơn vị")):
+        members = (kinds.fillna("Chưa ghi loại đơn vị") == kind).to_numpy()
+        parts = [f"{format_count(n)} đạt loại {band.label}"
+                 for band in scores.indicator_set.classification.bands
+                 if (n := int((bands[members] == band.label).sum()))]
+        parts += [f"{format_count(n)} {reason}" for reason in (NO_DOSSIERS, NOT_REPORTED,
+                                                              INCOMPLETE)
+                  if (n := int((reasons[members] == reason).sum()))]
+        lines.append(f"{kind}: {'; '.join(parts)}.")
+    return lines
 
 
 def online_payment(appendix: Appendix, target_percent: float) -> str:

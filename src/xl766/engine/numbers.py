@@ -196,4 +196,4 @@ def short_number(value: float) -> str:
 
 def format_count(count: int, noun: str = "đơn vị") -> str:
     """'07 đơn vị': administrative documents pad counts below ten with a zero."""
-    return f"{count:02d} {noun}"
+    return f"{count:02d} {noun}" if count < 1000 else f"{format_number(count)} {noun}"

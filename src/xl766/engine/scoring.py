@@ -34,6 +34,7 @@ from xl766.engine.exact import (
 )
 from xl766.engine.findings import Finding, Level
 from xl766.engine.inputs import (
+    OFFICE_KIND,
     PUBLISHED_SUFFIX,
     PUBLISHED_TOTAL,
     UNIT_NOTE,
@@ -41,7 +42,7 @@ from xl766.engine.inputs import (
     ScoringInput,
     read_scoring_table,
 )
-from xl766.engine.names import sort_key
+from xl766.engine.names import fold, normalise, sort_key
 from xl766.engine.numbers import format_number, half_unit, short_number
 
 _ZERO_DENOMINATOR_TEXT = {
@@ -49,6 +50,12 @@ _ZERO_DENOMINATOR_TEXT = {
     ZeroDenominator.FULL: "tính đủ điểm tối đa",
     ZeroDenominator.NOT_APPLICABLE: "không áp dụng, điểm tối đa áp dụng giảm tương ứng",
 }
+
+
+NO_DOSSIERS = "chưa phát sinh hồ sơ"
+NOT_REPORTED = "chưa thực hiện chấm điểm"
+INCOMPLETE = "chưa đủ số liệu"
+_DECLARED_NO_DOSSIERS = fold(NO_DOSSIERS).removesuffix(" ho so")
 
 
 class Status(IntEnum):
@@ -63,7 +70,7 @@ class Scores:
     """Results per unit; every frame is indexed by the input's row labels, in input order."""
 
     indicator_set: IndicatorSet
-    units: pd.DataFrame  # unit, code
+    units: pd.DataFrame  # unit, code, kind (None where not given)
     indicators: pd.DataFrame  # points; NaN where there is no score
     indicator_status: pd.DataFrame
     # the figures behind the points: the rate in % (as typed, or from counts to 2 decimals,
@@ -74,7 +81,8 @@ class Scores:
     group_status: pd.DataFrame
     group_max: pd.DataFrame  # applicable maximum of each group
     summary: pd.DataFrame  # total, computed_total, published_total, applicable_max, converted,
-    #                        band, rank
+    #                        band, rank (the office's own row is not ranked), kind_rank (among
+    #                        units of the same kind), unscored (why a unit has no band, or None)
     findings: tuple[Finding, ...]
     # Points an official source published (``X/cong`` columns), by indicator or group code,
     # and how far a recomputation may be from each as printed (half its last decimal).
@@ -133,11 +141,14 @@ class Scores:
         by_row: dict = {}
         for finding in self.findings:
             by_row.setdefault(finding.row, []).append(finding.as_dict())
-        head = ("total", "computed_total", "applicable_max", "converted", "band", "rank")
-        columns = [self.units["unit"], self.units["code"], *(self.summary[k] for k in head)]
+        head = ("total", "computed_total", "applicable_max", "converted", "band", "rank",
+                "kind_rank", "unscored")
+        columns = [self.units["unit"], self.units["code"], self.units["kind"],
+                   *(self.summary[k] for k in head)]
         fixed = zip(*(_plain_values(c.to_frame()) for c in columns), strict=True)
-        return [{"unit": values[0], "code": values[1], "indicators": indicators,
-                 "groups": groups, **dict(zip(head, values[2:], strict=True)),
+        return [{"unit": values[0], "code": values[1], "kind": values[2],
+                 "indicators": indicators, "groups": groups,
+                 **dict(zip(head, values[3:], strict=True)),
                  "figures": figures, "findings": by_row.get(label, [])}
                 for label, values, indicators, groups, figures in zip(
                     self.summary.index, fixed, _plain_rows(self.indicators),
@@ -437,6 +448,50 @@ def _rank(score: ExactScore, labels: pd.Index) -> pd.Series:
                       zip(keys, score.known, strict=True)], index=labels, dtype="Int64")
 
 
+def _ranks_within(score: ExactScore, labels: pd.Index, kinds: list) -> pd.Series:
+    """Each unit's rank among the units of its kind (units of no kind rank among themselves)."""
+    positions: dict = {}
+    for position, kind in enumerate(kinds):
+        positions.setdefault(kind, []).append(position)
+    if len(positions) == 1:
+        return _rank(score, labels)
+    ranks = pd.Series(pd.NA, index=labels, dtype="Int64")
+    for members in positions.values():
+        chosen = np.array(members)
+        part = ExactScore(score.numerator[chosen], score.denominator[chosen], score.known[chosen])
+        ranks.iloc[chosen] = _rank(part, labels[chosen]).to_numpy()
+    return ranks
+
+
+def _unscored_reasons(data: ScoringInput, band_known: np.ndarray) -> np.ndarray:
+    """Why a unit has no band: no dossier arose (every denominator 0, or the note says so), the
+    unit entered nothing at all, or its data are incomplete."""
+    n = len(data.labels)
+    entered = ~data.published_total.blank | data.published_total.unreadable
+    arose, zero = np.zeros(n, bool), np.zeros(n, bool)
+    for (role, _), column in data.columns.items():
+        given = ~column.blank | column.unreadable
+        entered |= given
+        if role is Role.DENOMINATOR:
+            with np.errstate(invalid="ignore"):
+                zero |= given & (column.values == 0)
+                arose |= given & ~(column.values == 0)
+        elif role is not Role.NUMERATOR and role is not Role.PUBLISHED:
+            arose |= given
+    declared = np.array([bool(note) and _DECLARED_NO_DOSSIERS in fold(note)
+                         for note in data.notes.tolist()], dtype=bool)
+    reasons = np.select([band_known, declared | (zero & ~arose), ~entered],
+                        [None, NO_DOSSIERS, NOT_REPORTED], default=INCOMPLETE).astype(object)
+    reasons[band_known] = None
+    return reasons
+
+
+def is_office(kinds) -> np.ndarray:
+    """Rows of the office itself (kind "Đơn vị báo cáo")."""
+    office = normalise(OFFICE_KIND)
+    return np.array([bool(k) and normalise(k) == office for k in kinds], dtype=bool)
+
+
 def _read_scores(scores) -> ExactScore:
     integers, known = as_ticks(scores)
     return ExactScore(integers, np.ones(len(integers), dtype=np.int64), known)
@@ -504,20 +559,28 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
         axis=1)
     computed = sum(np.where(known(r.status), r.ticks, 0) for r in groups.values())
     published_ticks, published_known = as_ticks(data.published_total.values)
+    # a unit known only by a published total (a one-stop desk's 90,8) is scored out of the
+    # set's maximum: nothing of it was itemised to make any part not applicable
+    applicable_max = np.where(published_known & (applicable_max == 0),
+                              constant_ticks(indicator_set.total_max), applicable_max)
     total = np.where(published_known, published_ticks, computed)
-    total_known = published_known | ~any_missing
+    # nothing missing and something applies: a unit where nothing applies has no total
+    summed = ~any_missing & (applicable_max > 0)
+    total_known = published_known | summed
     converted = _converted(indicator_set, total, applicable_max, total_known)
 
     published = data.published_total.values
+    band_labels = _band_labels(indicator_set, converted)
+    unscored = _unscored_reasons(data, converted.known)
     if indicator_set.conversion.method is ConversionMethod.APPLICABLE_MAX:
-        notes.add(applicable_max == 0, Level.ERROR, None,
+        notes.add((applicable_max == 0) & (unscored == INCOMPLETE), Level.ERROR, None,
                   lambda p: "không chỉ số nào áp dụng cho đơn vị: không quy đổi được điểm")
     notes.add(published_known & (published_ticks > applicable_max), Level.ERROR, PUBLISHED_TOTAL,
               lambda p: (f"tổng điểm {format_number(published[p], 2)} lớn hơn điểm tối đa "
                          f"áp dụng {format_number(applicable_max[p] / TICKS, 2)}"))
     tolerance = slack + half_unit(data.published_total.decimals) * TICKS
-    difference = np.where(published_known & ~any_missing, published_ticks - computed, 0)
-    computed_points = to_float(computed, ~any_missing)
+    difference = np.where(published_known & summed, published_ticks - computed, 0)
+    computed_points = to_float(computed, summed)
     notes.add(np.abs(difference) > tolerance, Level.WARNING, PUBLISHED_TOTAL, lambda p: (
         f"tổng điểm nhập ({format_number(published[p], 2)}) khác tổng tính từ các chỉ số "
         f"({format_number(computed_points[p], 3)}) "
@@ -529,18 +592,25 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
     notes.add(data.notes.notna().to_numpy(), Level.NOTE, UNIT_NOTE,
               lambda p: str(data.notes.iloc[p]))
 
+    kinds = data.kinds.tolist()
+    ranked = ExactScore(converted.numerator, converted.denominator,
+                        converted.known & ~is_office(kinds))
     summary = pd.DataFrame({
         "total": to_float(total, total_known), "computed_total": computed_points,
         "published_total": to_float(published_ticks, published_known),
         "applicable_max": to_float(applicable_max, np.ones(n, bool)),
         "converted": converted.as_float(),
         # object, not pandas' text dtype: an unscored unit's band is None, never "nan"
-        "band": pd.Series(_band_labels(indicator_set, converted), index=labels, dtype=object),
-        "rank": _rank(converted, labels),
+        "band": pd.Series(band_labels, index=labels, dtype=object),
+        "rank": _rank(ranked, labels),
+        "kind_rank": _ranks_within(ranked, labels,
+                                   [normalise(k) if k else "" for k in kinds]),
+        "unscored": pd.Series(unscored, index=labels, dtype=object),
     }, index=labels)
     return Scores(
         indicator_set=indicator_set,
-        units=pd.DataFrame({"unit": data.names, "code": data.codes}, index=labels),
+        units=pd.DataFrame({"unit": data.names, "code": data.codes, "kind": data.kinds},
+                           index=labels),
         indicators=pd.DataFrame({c: to_float(r.ticks, known(r.status))
                                  for c, r in indicators.items()}, index=labels),
         indicator_status=pd.DataFrame({c: r.status for c, r in indicators.items()},

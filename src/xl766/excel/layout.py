@@ -20,7 +20,7 @@ from xl766.adapters.safe_text import set_text
 from xl766.catalog import available_sets, load_indicator_set
 from xl766.catalog.models import BlankMeans, IndicatorSet
 from xl766.engine.appendices import COLUMN_LABELS, DIGITISATION_INPUTS, FEE_INPUTS
-from xl766.engine.inputs import UNIT_CODE, UNIT_NAME, column_roles
+from xl766.engine.inputs import OFFICE_KIND, UNIT_CODE, UNIT_KIND, UNIT_NAME, column_roles
 from xl766.engine.numbers import short_number
 from xl766.excel import results
 from xl766.excel.udfs import SET_NAME
@@ -105,12 +105,15 @@ def scores_columns(indicator_set: IndicatorSet) -> list[InputColumn]:
             columns.append(InputColumn(group.code, f"{group.name}: điểm cả nhóm từ 0 đến "
                                        f"{group.max_points:g}, chỉ khi không nhập các chỉ số "
                                        "của nhóm.", 0, group.max_points))
-    return columns
+    # last, so templates filled before it keep every column where it was
+    return columns + [InputColumn(UNIT_KIND, "Loại đơn vị (không bắt buộc), ví dụ Sở, ban, "
+                                  "ngành; UBND cấp xã. Dòng của chính cơ quan báo cáo ghi "
+                                  f"'{OFFICE_KIND}'.")]
 
 
 def compatible_sets(indicator_set: IndicatorSet) -> list[str]:
     """Sets that accept every column of this template's Nhập liệu (the list on Cấu hình)."""
-    headers = {c.header for c in scores_columns(indicator_set)} - {UNIT_NAME, UNIT_CODE}
+    headers = {c.header for c in scores_columns(indicator_set)} - {UNIT_NAME, UNIT_CODE, UNIT_KIND}
     return [i for i in available_sets() if headers <= set(column_roles(load_indicator_set(i)))]
 
 

@@ -196,7 +196,8 @@ def _points_sum(items, cells, indicator_set: IndicatorSet):
                 total += int(entered_ticks(item, indicator_set, np.array([value]))[0])
             else:
                 total += int(as_ticks(np.array([value]))[0][0])
-    if not applicable and not missing and (
+    entered = any(cell not in (None, "") for cell in cells)  # all blank: not scored, no error
+    if entered and not applicable and not missing and (
             indicator_set.conversion.method is ConversionMethod.APPLICABLE_MAX):
         problems.append("không chỉ số nào áp dụng cho đơn vị: không quy đổi được điểm")
     if problems:

@@ -16,9 +16,11 @@ from xl766.catalog.models import IndicatorSet, ZeroDenominator
 from xl766.engine.findings import Level
 from xl766.engine.inputs import (
     KEPT_PREFIX,
+    OFFICE_KIND,
     PUBLISHED_SUFFIX,
     PUBLISHED_TOTAL,
     UNIT_CODE,
+    UNIT_KIND,
     UNIT_NAME,
     UNIT_NOTE,
 )
@@ -26,10 +28,16 @@ from xl766.portal.answers import LEGACY, SERVICE_RESULTS, Capture, Problem
 from xl766.portal.mapping import Endpoint, PortalMapping, load_mapping
 
 
+# the portal's departmentType, as an office names the kind of unit
+KINDS = {"PROVINCIAL_DEPARTMENT": "Sở, ban, ngành", "COMMUNE_PEOPLE_COMMITTEE": "UBND cấp xã",
+         "PROVINCE": OFFICE_KIND}
+
+
 @dataclass
 class _Unit:
     name: str | None = None
     code: str | None = None
+    kind: str | None = None
     cells: dict[str, object] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     issues: list[tuple[Level, str]] = field(default_factory=list)  # what its answers got wrong
@@ -66,6 +74,8 @@ class _Units:
         unit = self.by_key.setdefault(self.key(row), _Unit())
         unit.name = unit.name or row.get("departmentName")
         unit.code = unit.code or row.get("departmentCode")
+        kind = row.get("departmentType")
+        unit.kind = unit.kind or (KINDS.get(kind, kind) if isinstance(kind, str) else None)
         return unit
 
 
@@ -121,7 +131,7 @@ def _column_order(indicator_set: IndicatorSet, present: set[str]) -> list[str]:
             code = indicator.code
             wanted += [f"{code}/tu", f"{code}/mau", f"{code}%", code + PUBLISHED_SUFFIX]
         wanted += [group.code, group.code + PUBLISHED_SUFFIX]
-    wanted += [PUBLISHED_TOTAL, UNIT_NOTE]
+    wanted += [PUBLISHED_TOTAL, UNIT_NOTE, UNIT_KIND]  # last, as on the template
     kept = sorted(c for c in present if c.startswith(KEPT_PREFIX))
     return [c for c in wanted if c in present or c in (UNIT_NAME, UNIT_CODE)] + kept
 
@@ -181,7 +191,7 @@ def portal_table(capture: Capture, indicator_set: IndicatorSet, *, with_province
         unit.cells |= {group: row.get(old) for old, group in legacy.groups.items()}
         unit.cells[PUBLISHED_TOTAL] = row.get(legacy.total_field)
     everyone = list(province.by_key.values()) + list(units.by_key.values())
-    records = [{UNIT_NAME: u.name, UNIT_CODE: u.code, **u.cells,
+    records = [{UNIT_NAME: u.name, UNIT_CODE: u.code, UNIT_KIND: u.kind, **u.cells,
                 UNIT_NOTE: "; ".join(u.notes) or None} for u in everyone]
     present = {k for record in records for k, v in record.items() if v is not None}
     frame = pd.DataFrame(records, columns=_column_order(indicator_set, present), dtype=object)

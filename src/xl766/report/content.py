@@ -96,6 +96,7 @@ def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportS
                              findings, target)
     paragraphs = [(HEADING, f"1. Kết quả đánh giá, xếp loại {settings.period.words()}"),
                   (TEXT, text.classification(scores, settings.doi_tuong)),
+                  *[(TEXT, f"- {line}") for line in text.by_kind(scores)],
                   (TEXT, "(Biểu số 01 kèm theo)")]
     previous = None
     if previous_source is not None:

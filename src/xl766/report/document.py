@@ -144,6 +144,7 @@ def sections(content: ReportContent) -> list[tuple[str, str]]:
                        f"doanh nghiệp {period} như sau:"),
               ("heading", "1. Kết quả đánh giá, xếp loại"),
               ("text", narrative.classification(scores, settings.doi_tuong)),
+              *[("text", f"- {line}") for line in narrative.by_kind(scores)],
               ("attached", ATTACHED.format("01"))]
     parts += [("text", line) for line in narrative.group_results(scores)]
     if content.previous is not None:
