@@ -203,6 +203,10 @@ class IndicatorSet(_Strict):
     rounding: Rounding | None = None
     # Biểu 01 prints one column per indicator (a province's own set) or per group (766).
     report_columns: Literal["indicators", "groups"] = "groups"
+    # The report's subject ("trích yếu"), {ten_ky} filled in: the wording differs per set.
+    subject: str = Field(default="", max_length=300)
+    # Indicators whose rates and counts the sub-indicator appendix (Phụ lục) shows.
+    headline: tuple[str, ...] = ()
     groups: tuple[Group, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -221,6 +225,9 @@ class IndicatorSet(_Strict):
         if top > self.total_max:
             raise ValueError(f"mức xếp loại cao nhất bắt đầu từ {_text(top)} điểm, vượt tổng điểm "
                              f"tối đa {_text(self.total_max)}: không đơn vị nào đạt được")
+        unknown = [c for c in self.headline if c not in {i.code for i in self.indicators}]
+        if unknown:
+            raise ValueError(f"'headline' có mã không phải chỉ số của bộ: {', '.join(unknown)}")
         if self.effective_to is not None and self.effective_to < self.effective_from:
             raise ValueError("'effective_to' phải sau 'effective_from'")
         return self

@@ -70,11 +70,17 @@ SETTING_HELP = {
     "tieu_de_bieu_03": "Tiêu đề Biểu số 03.",
     "ky_hieu": "Ký hiệu văn bản sau số báo cáo, ví dụ BC-UBND.",
     "dia_danh": "Địa danh ở dòng ngày tháng của báo cáo Word, ví dụ Tuần Giáo.",
-    "trich_yeu": "Trích yếu của báo cáo Word; {ten_ky} được thay khi lập.",
+    "trich_yeu": "Trích yếu của báo cáo Word (để trống: theo bộ chỉ số); {ten_ky} được thay "
+                 "khi lập.",
     "quyen_han_ky": "Thẩm quyền ký, ví dụ TM. ỦY BAN NHÂN DÂN hoặc TL. CHỦ TỊCH.",
     "chuc_vu_nguoi_ky": "Chức vụ người ký, ví dụ CHỦ TỊCH hoặc CHÁNH VĂN PHÒNG.",
     "nguoi_ky": "Họ tên người ký.",
     "noi_nhan": "Nơi nhận, cách nhau bằng dấu chấm phẩy.",
+    "mau_van_ban": "Mẫu văn bản Word: bao-cao-ngan (mặc định), bao-cao-nhom, cong-van, thong-bao "
+                   "hoặc đường dẫn tệp .docx cơ quan đã sửa.",
+    "can_cu": "Văn bản căn cứ (không ghi chữ Căn cứ/Thực hiện), cách nhau bằng dấu chấm phẩy; "
+              "để trống: văn bản ban hành bộ chỉ số.",
+    "kinh_gui": "Nơi kính gửi của công văn, cách nhau bằng dấu chấm phẩy.",
 }
 
 

@@ -166,7 +166,7 @@ def sections(content: ReportContent) -> list[tuple[str, str]]:
               ("placeholder", PLACEHOLDER.format("tồn tại, hạn chế và nguyên nhân")),
               ("heading", "3. Phương hướng, nhiệm vụ"),
               ("placeholder", PLACEHOLDER.format("nhiệm vụ, giải pháp kỳ tới")),
-              ("text", f"Trên đây là Báo cáo {_lower_first(settings.fill(settings.trich_yeu))} "
+              ("text", f"Trên đây là Báo cáo {_lower_first(settings.subject(content.indicator_set.subject))} "
                        f"của {issuer}./.")]
     return parts
 
@@ -202,7 +202,7 @@ def write_document(content: ReportContent, path: Path) -> None:
     _header_block(document, content, width_cm)
     _line(document, "BÁO CÁO", size=BODY_PT, bold=True, after=0).paragraph_format.space_before = (
         Pt(18))
-    _line(document, content.settings.fill(content.settings.trich_yeu), size=BODY_PT, bold=True,
+    _line(document, content.settings.subject(content.indicator_set.subject), size=BODY_PT, bold=True,
           after=6)
     _rule(document, 4, width_cm)
     for kind, text in sections(content):

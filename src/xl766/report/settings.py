@@ -82,11 +82,14 @@ class ReportSettings:
     # The Word draft (Nghị định 30/2020/NĐ-CP, Phụ lục I)
     ky_hieu: str = "BC-UBND"  # after "Số: …/"
     dia_danh: str = ""  # the place in "Tuần Giáo, ngày … tháng … năm …"
-    trich_yeu: str = DEFAULT_SUBJECT
+    trich_yeu: str = ""  # blank: the set's own subject
     quyen_han_ky: str = "TM. ỦY BAN NHÂN DÂN"
     chuc_vu_nguoi_ky: str = "CHỦ TỊCH"
     nguoi_ky: str = ""
     noi_nhan: str = "Như trên; Lưu: VT"  # separated by ";"
+    mau_van_ban: str = ""  # a bundled form's name or a .docx the office edited; blank: short
+    can_cu: str = ""  # documents the report rests on, separated by ";"; blank: the set's own
+    kinh_gui: str = ""  # the letter's addressees, separated by ";"
 
     @classmethod
     def from_pairs(cls, pairs: dict[str, str], origin: str) -> ReportSettings:
@@ -157,6 +160,21 @@ class ReportSettings:
         return (f"(Kèm theo Báo cáo số {self.so_bao_cao or BLANK}/{self.ky_hieu} ngày {day} tháng "
                 f"{month} năm {year} của {self.ten_co_quan or BLANK})")
 
+    def subject(self, set_subject: str) -> str:
+        """The report's subject: as typed on Cấu hình, else the set's own wording."""
+        return self.fill(self.trich_yeu or set_subject or DEFAULT_SUBJECT)
+
     def receivers(self) -> list[str]:
-        return [part.strip().rstrip(".") for part in self.noi_nhan.replace("\n", ";").split(";")
-                if part.strip()]
+        return _listed(self.noi_nhan)
+
+    def addressees(self) -> list[str]:
+        return _listed(self.kinh_gui)
+
+    def legal_basis(self) -> list[str]:
+        return _listed(self.can_cu)
+
+
+def _listed(text: str) -> list[str]:
+    """A list typed in one cell: separated by ";" or by line breaks."""
+    return [part.strip().rstrip(".") for part in text.replace("\n", ";").split(";")
+            if part.strip()]
