@@ -344,7 +344,7 @@ def test_when_the_draft_fails_the_workbook_is_not_written_either(tmp_path, capsy
 
     import xl766.report.document as document
 
-    def full_disk(content, path):
+    def full_disk(content, path, form):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(document, "write_document", full_disk)
@@ -381,7 +381,7 @@ def test_a_file_that_appears_during_the_run_is_not_replaced(tmp_path, capsys, mo
 
     real = document.write_document
 
-    def appears(content, path):
+    def appears(content, path, form):
         real(content, path)
         (tmp_path / "bc.docx").write_bytes(b"written meanwhile")
 

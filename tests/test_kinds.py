@@ -7,8 +7,8 @@ import pytest
 
 from conftest import run_cli
 from xl766.catalog import available_sets, load_indicator_set
-from xl766.engine import score_table
 from xl766.engine import narrative as text
+from xl766.engine import score_table
 
 GROUPS = ["CKMB", "TDGQ", "DVCTT", "TTTT", "MDHL", "SHHS"]
 TWO_LEVELS = [  # name, kind, six group points (766-2026: 18/20/12/10/18/22), published, note

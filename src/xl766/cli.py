@@ -222,7 +222,8 @@ def cmd_tao_bao_cao(args) -> int:
     content = create_report(Path(args.input), Path(args.output), indicator_set=args.bo_chi_so,
                             period=args.ky, previous_path=args.ky_truoc, issuer=args.co_quan,
                             settings_file=args.cau_hinh, overwrite=args.ghi_de,
-                            document_path=Path(args.van_ban) if args.van_ban else None)
+                            document_path=Path(args.van_ban) if args.van_ban else None,
+                            form=args.mau_van_ban)
     warnings = [f for f in content.findings if f.finding.level is Level.WARNING]
     draft = f" và văn bản '{args.van_ban}'" if args.van_ban else ""
     said = (f"{len(warnings)} cảnh báo, xem trang 'Kiểm tra'" if warnings
@@ -231,6 +232,31 @@ def cmd_tao_bao_cao(args) -> int:
           f"{said}).")
     for item in warnings:
         print(item.finding.describe(item.sheet), file=sys.stderr)
+    return 0
+
+
+def cmd_mau_van_ban(args) -> int:
+    from xl766.adapters.errors import InputError
+    from xl766.adapters.files import write_atomically
+    from xl766.report.forms import FORMS, form_path
+
+    if not args.name:
+        for name, description in FORMS.items():
+            print(f"{name:<14} {description}")
+        return 0
+    if args.name not in FORMS:
+        raise InputError(f"Không có mẫu văn bản '{args.name}': chọn {', '.join(FORMS)}.")
+    if not args.output:
+        raise InputError("Cần -o TỆP.docx: nơi ghi bản sao mẫu để sửa trong Word.")
+    target = Path(args.output)
+    if target.suffix.lower() != ".docx":
+        raise InputError(f"Tệp '{target.name}' phải có đuôi .docx.")
+    data = form_path(args.name).read_bytes()
+    write_atomically(target, lambda temporary: Path(temporary).write_bytes(data),
+                     overwrite=args.ghi_de)
+    print(f"Đã ghi mẫu '{args.name}' vào '{target}': sửa trong Word (giữ nguyên các thẻ "
+          "{{ … }} và {% … %}), rồi ghi đường dẫn vào mau_van_ban trên trang Cấu hình hoặc "
+          "dùng --mau-van-ban.")
     return 0
 
 
@@ -416,6 +442,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("-o", "--output", required=True, metavar="OUT.xlsx")
     report.add_argument("--van-ban", metavar="OUT.docx",
                         help="ghi thêm dự thảo báo cáo Word theo Nghị định 30/2020/NĐ-CP")
+    report.add_argument("--mau-van-ban", metavar="TÊN|MAU.docx",
+                        help="mẫu văn bản Word: bao-cao-ngan (mặc định), bao-cao-nhom, cong-van, "
+                        "thong-bao hoặc tệp .docx đã sửa; mặc định: theo Cấu hình (mau_van_ban)")
     report.add_argument("--bo-chi-so", metavar="ID", help="mặc định: theo trang Cấu hình")
     report.add_argument("--ky", metavar="KỲ", help="kỳ báo cáo YYYY-MM, YYYY-Qn hoặc YYYY; "
                         "mặc định: theo Cấu hình")
@@ -425,6 +454,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="tệp cấu hình (các khóa như trang Cấu hình) thay cho trang Cấu hình")
     report.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
     report.set_defaults(func=cmd_tao_bao_cao)
+
+    forms = commands.add_parser("mau-van-ban", help="liệt kê các mẫu văn bản Word, hoặc ghi một "
+                                "bản sao để cơ quan sửa")
+    forms.add_argument("name", nargs="?", metavar="TÊN", help="tên mẫu (bỏ trống để liệt kê)")
+    forms.add_argument("-o", "--output", metavar="OUT.docx")
+    forms.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
+    forms.set_defaults(func=cmd_mau_van_ban)
 
     template = commands.add_parser("tao-mau", help="tạo tệp mẫu Excel có macro (.xlsm)")
     template.add_argument("-o", "--output", required=True, metavar="OUT.xlsm")

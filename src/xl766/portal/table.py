@@ -27,7 +27,6 @@ from xl766.engine.inputs import (
 from xl766.portal.answers import LEGACY, SERVICE_RESULTS, Capture, Problem
 from xl766.portal.mapping import Endpoint, PortalMapping, load_mapping
 
-
 # the portal's departmentType, as an office names the kind of unit
 KINDS = {"PROVINCIAL_DEPARTMENT": "Sở, ban, ngành", "COMMUNE_PEOPLE_COMMITTEE": "UBND cấp xã",
          "PROVINCE": OFFICE_KIND}

@@ -36,6 +36,7 @@ class ReportContent:
     paragraphs: list[tuple[str, str]]  # (HEADING | TEXT, text)
     findings: list[SheetFinding]
     online_target: float | None
+    document_word: str = "Báo cáo"  # what the appendices are attached to: the chosen form
 
     @property
     def errors(self) -> list[SheetFinding]:

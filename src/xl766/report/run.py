@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from xl766.adapters.errors import InputError
@@ -11,6 +12,7 @@ from xl766.catalog import IndicatorSet
 from xl766.engine.inputs import UNIT_CODE, texts
 from xl766.engine.period import Period
 from xl766.report.content import ReportContent, assemble
+from xl766.report.forms import DOCUMENT_WORDS, form_kind, form_path
 from xl766.report.inputs import ReportInput, read_report_input
 from xl766.report.settings import ReportSettings
 from xl766.report.workbook import write_report
@@ -73,7 +75,7 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
                   period: str | None = None, previous_path: Path | None = None,
                   issuer: str | None = None, settings_file: Path | None = None,
                   overwrite: bool = False, source: ReportInput | None = None,
-                  document_path: Path | None = None) -> ReportContent:
+                  document_path: Path | None = None, form: str | None = None) -> ReportContent:
     """Read the filled template (or a wide table), check everything, write the appendix workbook
     and, when asked, the Word draft.
 
@@ -90,7 +92,9 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
     source = source or read_report_input(input_path)  # the ribbon has read it already
     base = ReportSettings.from_file(settings_file) if settings_file else source.settings
     settings = base.overridden(ky_bao_cao=period, ten_co_quan=issuer,
-                                          bo_chi_so=indicator_set)
+                               bo_chi_so=indicator_set, mau_van_ban=form)
+    form_file = form_path(settings.mau_van_ban)  # a wrong name is said before any work
+    document_word = DOCUMENT_WORDS[form_kind(form_file)]
     if not settings.bo_chi_so:
         raise InputError("Chưa chọn bộ chỉ số: ghi ở trang 'Cấu hình' (bo_chi_so) "
                          "hoặc dùng --bo-chi-so.")
@@ -106,7 +110,8 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
     _set_covers(indicator_set, settings.period)
     if previous is not None and previous.settings.bo_chi_so and previous.settings.ky_bao_cao:
         _set_covers(previous.indicator_set(previous.settings.bo_chi_so), previous.settings.period)
-    content = assemble(source, indicator_set, settings, previous)
+    content = replace(assemble(source, indicator_set, settings, previous),
+                      document_word=document_word)
     if content.errors:
         lines = [f"Số liệu có {len(content.errors)} lỗi; chưa lập báo cáo:"]
         lines += [e.finding.describe(e.sheet) for e in content.errors]
@@ -115,6 +120,7 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
     if document_path is not None:
         from xl766.report.document import write_document
 
-        outputs.append((Path(document_path), lambda temporary: write_document(content, temporary)))
+        outputs.append((Path(document_path),
+                        lambda temporary: write_document(content, temporary, form_file)))
     write_outputs(outputs, overwrite=overwrite)  # the workbook and its draft: both or neither
     return content

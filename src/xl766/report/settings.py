@@ -154,11 +154,12 @@ class ReportSettings:
         following = self.period.last_day + timedelta(days=1)
         return BLANK, str(following.month), str(following.year)
 
-    def attachment_line(self) -> str:
-        """'(Kèm theo Báo cáo số …/BC-UBND ngày … tháng … năm … của …)'."""
+    def attachment_line(self, document: str = "Báo cáo") -> str:
+        """'(Kèm theo Báo cáo số …/BC-UBND ngày … tháng … năm … của …)'; 'Công văn', 'Thông báo'
+        for the forms that are one."""
         day, month, year = self.issue_date()
-        return (f"(Kèm theo Báo cáo số {self.so_bao_cao or BLANK}/{self.ky_hieu} ngày {day} tháng "
-                f"{month} năm {year} của {self.ten_co_quan or BLANK})")
+        return (f"(Kèm theo {document} số {self.so_bao_cao or BLANK}/{self.ky_hieu} ngày {day} "
+                f"tháng {month} năm {year} của {self.ten_co_quan or BLANK})")
 
     def subject(self, set_subject: str) -> str:
         """The report's subject: as typed on Cấu hình, else the set's own wording."""

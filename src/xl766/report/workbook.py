@@ -71,7 +71,8 @@ def _document_header(sheet, styles, content: ReportContent, number: str, title: 
                        styles(bold=True, align="center", valign="vcenter", text_wrap=True))
     sheet.set_row(4, 48)
     sheet.merge_range(5, 0, 5, width - 1, "", styles(italic=True, align="center"))
-    sheet.write_string(5, 0, settings.attachment_line(), styles(italic=True, align="center"))
+    sheet.write_string(5, 0, settings.attachment_line(content.document_word),
+                       styles(italic=True, align="center"))
 
 
 def _plain(values) -> list:
