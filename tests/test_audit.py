@@ -382,7 +382,7 @@ def test_a_file_that_appears_during_the_run_is_not_replaced(tmp_path, capsys, mo
     real = document.write_document
 
     def appears(content, path, form):
-        real(content, path)
+        real(content, path, form)
         (tmp_path / "bc.docx").write_bytes(b"written meanwhile")
 
     monkeypatch.setattr(document, "write_document", appears)
