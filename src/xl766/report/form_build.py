@@ -328,7 +328,7 @@ def group_report() -> _Form:
     form.table(["STT", "Nhóm chỉ số thành phần", "Điểm tối đa", "Điểm", "Tỷ lệ (%)"],
                ["{{ r.stt }}", "{{ r.ten }}", "{{ r.toi_da }}", "{{ r.diem }}", "{{ r.ty_le }}"],
                "r in bang_nhom", widths_cm=[1.4, 7.1, 2.5, 2.5, 2.5])
-    form.heading("2. Đối với {{ doi_tuong }}")
+    form.heading("2. Đối với {{ doi_tuong_thuong }}")
     form.text("{{ cao_thap }}")
     form.text("{{ xep_loai }}")
     _listed(form, "theo_loai")
