@@ -326,3 +326,19 @@ def test_national_size_caps_lists_and_tables(tmp_path, capsys):
     assert any(t.startswith("Các cơ quan, đơn vị thực hiện chấm điểm đánh giá 3.321/3.321 đơn vị")
                for t in texts)
     assert all(len(t.rows) <= 1 + 20 + 1 for t in document.tables)
+
+
+def test_the_workbook_has_the_sub_indicator_appendix(tmp_path, capsys):
+    from openpyxl import load_workbook
+
+    _fill(tmp_path, capsys, "thong-bao")
+    sheet = load_workbook(tmp_path / "bc.xlsx")["Phụ lục chỉ tiêu"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[3][0] == "Phụ lục"
+    header = next(r for r in rows if r[0] == "STT")
+    assert header[3] == "Hồ sơ xử lý trước hạn, đúng hạn (TDGQ.1)"
+    office = next(r for r in rows if r[1] == "Tỷ lệ chung (tính từ tổng số hồ sơ)")
+    rate, tu, mau = _office_rate("TDGQ.1")
+    assert office[3:6] == (float(_cents(rate * 100)), tu, mau)
+    units = [r for r in rows if isinstance(r[0], int)]
+    assert len(units) == 12 and all(r[2].startswith("T99.") for r in units)

@@ -8,12 +8,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
 
 from xl766.adapters.palette import band_fill
 from xl766.engine import narrative
 from xl766.engine.exact import as_ticks, to_float
-from xl766.engine.group_tables import GroupTable, group_table
+from xl766.engine.group_tables import GroupTable, group_table, headline_table
 from xl766.engine.numbers import format_number
 from xl766.engine.scoring import (
     INCOMPLETE,
@@ -197,33 +196,26 @@ def _band_counts(scores: Scores, own: np.ndarray) -> list[tuple[str, int, str]]:
     return [c for c in counts if c[1]] or counts[:1]
 
 
-def _appendix(scores: Scores, own: np.ndarray) -> tuple[list[str], list[dict], dict | None, str]:
+def _appendix(scores: Scores) -> tuple[list[str], list[dict], dict | None, str]:
     """The sub-indicator appendix: the set's headline indicators' rates per unit, and the rates
     of the summed counts."""
-    codes = list(scores.indicator_set.headline)
+    codes = scores.indicator_set.headline
     names = {i.code: i.name for i in scores.indicator_set.indicators}
-    columns = [f"{names[c]} (%)" for c in codes]
-    order = [label for label in scores.ranking_order() if own[scores.units.index.get_loc(label)]]
-    rates = scores.ratios.loc[order, codes] if codes else pd.DataFrame(index=order)
-    rows = [{"stt": str(n), "ten": scores.units.at[label, "unit"],
-             "ma": scores.units.at[label, "code"] or "",
-             "o": [format_number(v, 2) for v in rates.loc[label].tolist()]}
-            for n, label in enumerate(order, start=1)]
+    table, office = headline_table(scores)
+    rates = [table[f"{c}%"].tolist() for c in codes]
+    rows = [{"stt": str(n), "ten": unit, "ma": code or "",
+             "o": [format_number(column[n - 1], 2) for column in rates]}
+            for n, (unit, code) in enumerate(zip(table["unit"].tolist(), table["code"].tolist(),
+                                                 strict=True), start=1)]
     hidden = ""
     if len(rows) > MOST_APPENDIX_ROWS:
         hidden = (f"Phụ lục nêu {MOST_APPENDIX_ROWS} đơn vị đầu bảng xếp hạng trong "
                   f"{format_number(len(rows))} đơn vị; đủ danh sách tại trang Phụ lục chỉ tiêu "
                   "của bảng tính kèm theo.")
         rows = rows[:MOST_APPENDIX_ROWS]
-    office = {}
-    for code in codes:
-        tu, mau = scores.counts.get(code, (np.full(len(own), np.nan),) * 2)
-        counted = own & ~np.isnan(tu) & ~np.isnan(mau)
-        total_tu, total_mau = tu[counted].sum(), mau[counted].sum()
-        office[code] = format_number(total_tu / total_mau * 100, 2) if total_mau else ""
-    chung = ({"ten": "Tỷ lệ chung (tính từ tổng số hồ sơ)", "o": list(office.values())}
-             if any(office.values()) else None)
-    return columns, rows, chung, hidden
+    chung = None if office is None else {
+        "ten": office["unit"], "o": [format_number(office.get(f"{c}%"), 2) for c in codes]}
+    return [f"{names[c]} (%)" for c in codes], rows, chung, hidden
 
 
 def _improved(content: ReportContent, own: np.ndarray) -> str:
@@ -252,7 +244,7 @@ def context(content: ReportContent, kind: str, image: Callable[[bytes], object])
     groups = [_group_field(scores, t, n, office, own, image)
               for n, t in enumerate(tables, start=1)]
     units, units_hidden = _units_table(scores, own)
-    columns, appendix, appendix_office, appendix_hidden = _appendix(scores, own)
+    columns, appendix, appendix_office, appendix_hidden = _appendix(scores)
     total = office.total()
     office_name = (scores.units.at[office.label, "unit"] if office.label is not None else issuer)
     period = settings.period.words()

@@ -12,7 +12,7 @@ import pandas as pd
 
 from xl766.adapters.palette import BELOW_TARGET_FILL, band_fill
 from xl766.catalog.models import ConversionMethod
-from xl766.engine.group_tables import group_table
+from xl766.engine.group_tables import group_table, headline_table
 from xl766.engine.inputs import UNIT_NAME
 from xl766.engine.numbers import format_number
 from xl766.engine.scoring import tolerance_text
@@ -43,7 +43,7 @@ class _Styles:
         return self(**spec)
 
 
-def _document_header(sheet, styles, content: ReportContent, number: str, title: str,
+def _document_header(sheet, styles, content: ReportContent, label: str, title: str,
                      width: int) -> None:
     settings = content.settings
     left = max(2, width // 3)
@@ -64,7 +64,7 @@ def _document_header(sheet, styles, content: ReportContent, number: str, title: 
         for col in range(max(start, middle - (end - start) // 4),
                          min(end, middle + (end - start) // 4) + 1):
             sheet.write_blank(2, col, None, styles(top=1))
-    sheet.merge_range(3, 0, 3, width - 1, f"Biểu số {number}", bold_center)
+    sheet.merge_range(3, 0, 3, width - 1, label, bold_center)
     sheet.merge_range(4, 0, 4, width - 1, "", styles(bold=True, align="center",
                                                      valign="vcenter", text_wrap=True))
     sheet.write_string(4, 0, settings.fill(title).upper(),
@@ -198,7 +198,8 @@ def _bieu_01(book, styles, content: ReportContent) -> None:
         rows["delta"] = rows["converted"] - before["converted"]
     sheet = book.add_worksheet("Biểu 01")
     columns = leaves(tree)
-    _document_header(sheet, styles, content, "01", content.settings.tieu_de_bieu_01, len(columns))
+    _document_header(sheet, styles, content, "Biểu số 01", content.settings.tieu_de_bieu_01,
+                     len(columns))
     first, last = _table(sheet, styles, tree, rows, None)
     _signed_by(sheet, styles, content, last + 2, len(leaves(tree)))
     keys = [leaf.key for leaf in columns]
@@ -232,7 +233,7 @@ def _bieu_02(book, styles, content: ReportContent) -> None:
                           Leaf("Tổng phí, lệ phí", "tong_phi", MONEY, 13))),
             Leaf(share_label, "ty_le_truc_tuyen", PERCENT, 14))
     sheet = book.add_worksheet("Biểu 02")
-    _document_header(sheet, styles, content, "02", content.settings.tieu_de_bieu_02,
+    _document_header(sheet, styles, content, "Biểu số 02", content.settings.tieu_de_bieu_02,
                      len(leaves(tree)))
     rows, total = _appendix_rows(table)
     first, last = _table(sheet, styles, tree, rows, total)
@@ -263,7 +264,7 @@ def _bieu_03(book, styles, content: ReportContent) -> None:
                 numbered("Số hồ sơ chưa số hóa kết quả TTHC", "(9)", "chua_so_hoa_ket_qua",
                          COUNT))))
     sheet = book.add_worksheet("Biểu 03")
-    _document_header(sheet, styles, content, "03", content.settings.tieu_de_bieu_03,
+    _document_header(sheet, styles, content, "Biểu số 03", content.settings.tieu_de_bieu_03,
                      len(leaves(tree)))
     rows, total = _appendix_rows(content.digitisation)
     _, last = _table(sheet, styles, tree, rows, total)
@@ -295,9 +296,32 @@ def _group_sheets(book, styles, content: ReportContent) -> None:
         sheet = book.add_worksheet(f"Biểu nhóm {group.code}")
         title = (f"KẾT QUẢ NHÓM CHỈ SỐ {group.name.upper()} "
                  f"{content.settings.period.words().upper()}")
-        _document_header(sheet, styles, content, f"01.{number}", title, len(leaves(tree)))
+        _document_header(sheet, styles, content, f"Biểu số 01.{number}", title, len(leaves(tree)))
         _, last = _table(sheet, styles, tree, rows, table.office)
         _signed_by(sheet, styles, content, last + 3, len(leaves(tree)))
+
+
+def _headline_sheet(book, styles, content: ReportContent) -> None:
+    """Phụ lục: the set's headline indicators' rate and counts per unit, like a district's web
+    notice, and the office's rates from the summed counts."""
+    indicator_set = content.indicator_set
+    if not indicator_set.headline:
+        return
+    rows, office = headline_table(content.scores)
+    names = {i.code: i.name for i in indicator_set.indicators}
+    tree = (Leaf("STT", "stt", "0", 5), Leaf("TÊN CƠ QUAN, ĐƠN VỊ", "unit", None, 30),
+            Leaf("Mã định danh", "code", None, 12),
+            *[Head(f"{names[code]} ({code})", (
+                Leaf("Tỷ lệ (%)", f"{code}%", POINTS_2, 9),
+                Leaf("Số hồ sơ đạt", f"{code}/tu", COUNT, 10),
+                Leaf("Tổng số hồ sơ", f"{code}/mau", COUNT, 10)))
+              for code in indicator_set.headline])
+    sheet = book.add_worksheet("Phụ lục chỉ tiêu")
+    title = (f"MỘT SỐ TIÊU CHÍ THÀNH PHẦN CỦA CÁC CƠ QUAN, ĐƠN VỊ "
+             f"{content.settings.period.words().upper()}")
+    _document_header(sheet, styles, content, "Phụ lục", title, len(leaves(tree)))
+    _, last = _table(sheet, styles, tree, rows.assign(stt=range(1, len(rows) + 1)), office)
+    _signed_by(sheet, styles, content, last + 3, len(leaves(tree)))
 
 
 CHART_UNITS = 40  # bars a printed page can hold; above it, distributions and the lowest units
@@ -533,6 +557,7 @@ def write_report(content: ReportContent, path: Path) -> None:
     if content.digitisation is not None:
         _bieu_03(book, styles, content)
     _group_sheets(book, styles, content)
+    _headline_sheet(book, styles, content)
     _charts(book, styles, content)
     if not content.scores.published.empty:
         _reconciliation(book, styles, content)
