@@ -215,6 +215,7 @@ def _print_ranking(scores) -> None:
 
 def cmd_tao_bao_cao(args) -> int:
     from xl766.engine import Level
+    from xl766.engine.numbers import format_number
     from xl766.report.run import create_report
 
     for source in filter(None, (args.input, args.ky_truoc)):
@@ -228,8 +229,8 @@ def cmd_tao_bao_cao(args) -> int:
     draft = f" và văn bản '{args.van_ban}'" if args.van_ban else ""
     said = (f"{len(warnings)} cảnh báo, xem trang 'Kiểm tra'" if warnings
             else "không có cảnh báo")
-    print(f"Đã lập báo cáo '{args.output}'{draft} ({len(content.scores.summary)} đơn vị; "
-          f"{said}).")
+    units = format_number(len(content.scores.summary))
+    print(f"Đã lập báo cáo '{args.output}'{draft} ({units} đơn vị; {said}).")
     for item in warnings:
         print(item.finding.describe(item.sheet), file=sys.stderr)
     return 0

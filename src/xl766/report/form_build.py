@@ -304,7 +304,7 @@ def _group_sections(form: _Form, numbered: str) -> None:
     form.text("{{ g.tom_tat }}")
     form.table(["STT", "Đơn vị", "Điểm", "Tỷ lệ (%)"],
                ["{{ r.stt }}", "{{ r.ten }}", "{{ r.diem }}", "{{ r.ty_le }}"],
-               "r in g.don_vi", widths_cm=[1.4, 8.6, 3.0, 3.0],
+               "r in g.don_vi", widths_cm=[1.6, 8.4, 3.0, 3.0],
                office=("g.chung", ["", "{{ g.chung.ten }}", "{{ g.chung.diem }}",
                                    "{{ g.chung.ty_le }}"]))
     _optional(form, "g.an_bot")
@@ -335,7 +335,7 @@ def group_report() -> _Form:
     form.image("bieu_do_xep_loai")
     form.table(["STT", "Tên đơn vị", "Điểm tổng", ("g in nhom", "{{ g.ma }} ({{ g.toi_da }})")],
                ["{{ r.stt }}", "{{ r.ten }}", "{{ r.tong }}", ("v in r.nhom", "{{ v }}")],
-               "r in don_vi", widths_cm=[1.2, 4.4, 1.5, 1.5], size=10)
+               "r in don_vi", widths_cm=[1.5, 4.2, 1.5, 1.5], size=10)
     _optional(form, "don_vi_an_bot")
     form.text("(Biểu số 01 và các biểu nhóm kèm theo)", italic=True)
     form.heading("II. NHÓM CHỈ SỐ THÀNH PHẦN")
@@ -404,7 +404,7 @@ def notice() -> _Form:
     form.text("{{ kem_theo }}", italic=True, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     form.table(["STT", "Tên đơn vị", "Mã định danh", ("c in phu_luc_cot", "{{ c }}")],
                ["{{ r.stt }}", "{{ r.ten }}", "{{ r.ma }}", ("v in r.o", "{{ v }}")],
-               "r in phu_luc", widths_cm=[1.3, 4.4, 2.0, 2.0], size=10,
+               "r in phu_luc", widths_cm=[1.5, 4.0, 2.6, 1.8], size=10,
                office=("phu_luc_chung", ["", "{{ phu_luc_chung.ten }}", "",
                                          ("v in phu_luc_chung.o", "{{ v }}")]))
     _optional(form, "phu_luc_an_bot")
