@@ -249,6 +249,22 @@ def test_report_button_writes_beside_the_workbook_and_opens_it(excel):
     assert book.alerts[1] == f"Đã có tệp {target.name}, {draft.name}. Ghi đè?"
 
 
+def test_report_button_fills_the_form_named_on_cau_hinh_beside_the_workbook(excel):
+    from docx import Document
+
+    from xl766.report.forms import FOLDER
+
+    book, path = excel
+    shutil.copy(FOLDER / "cong-van.docx", path.parent / "mau-cua-van-phong.docx")
+    workbook = load_workbook(path)
+    workbook["Cấu hình"].append(["mau_van_ban", "mau-cua-van-phong.docx"])
+    workbook.save(path)
+    ribbon.tao_bao_cao()
+    draft = path.parent / "Bao cao 766 2023-09.docx"
+    texts = [p.text for p in Document(draft).paragraphs]
+    assert "Kính gửi:" in texts and "BÁO CÁO" not in texts, book.alerts
+
+
 def test_check_button_lists_problems_with_links(excel):
     book, path = excel
     workbook = load_workbook(path)

@@ -102,13 +102,22 @@ def tao_bao_cao() -> None:
             if existing and not overwrite:
                 return
             create_report(copy, target, overwrite=overwrite, source=source,
-                          document_path=target.with_suffix(".docx"))
+                          document_path=target.with_suffix(".docx"),
+                          form=_beside(book, source.settings.mau_van_ban))
         except InputError as error:
             book.app.alert(str(error)[:_ALERT_CHARACTERS], TITLE)
             return
     book.app.alert(f"Đã lập báo cáo '{target}' và dự thảo văn bản "
                    f"'{target.with_suffix('.docx').name}'.", TITLE)
     xw.Book(str(target))
+
+
+def _beside(book, form: str) -> str:
+    """A form given as a relative .docx path is read from the workbook's folder (the ribbon
+    reads a copy of the workbook from a temporary folder)."""
+    if form.lower().endswith(".docx") and not Path(form).is_absolute():
+        return str(_book_folder(book) / form)
+    return form
 
 
 FOLDER_PICKER = 4  # msoFileDialogFolderPicker
