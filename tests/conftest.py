@@ -59,3 +59,11 @@ def soffice(tmp_path: Path, *arguments: str) -> None:
     subprocess.run([SOFFICE, "--headless", "--norestore",
                     f"-env:UserInstallation=file://{tmp_path}/profile", *arguments],
                    check=True, capture_output=True, timeout=180)
+
+
+@pytest.fixture(autouse=True)
+def history_in_tmp(tmp_path_factory, monkeypatch):
+    """Each test keeps its own history of periods, beside its files: never the user's data
+    folder."""
+    folder = tmp_path_factory.mktemp("lich-su")
+    monkeypatch.setenv("XL766_LICH_SU", str(folder / "lich-su.sqlite3"))

@@ -491,14 +491,14 @@ def test_coded_units_are_paired_by_code_only(tmp_path, capsys):
     from xl766.adapters.tables import read_table
     from xl766.catalog import load_indicator_set
     from xl766.engine import score_table
-    from xl766.engine.narrative import match_previous
+    from xl766.engine.periods import compare, period_scores
 
     frame = read_table(PHU_THO_CSV).frame
     current = score_table(frame, load_indicator_set("766-2026"))
     other = frame.copy()
     other["ma_don_vi"] = other["ma_don_vi"].str.replace("H44.", "H45.", regex=False)
     elsewhere = score_table(other, load_indicator_set("766-2026"))
-    matched, notes = match_previous(current, elsewhere)
+    matched, notes = compare(current, period_scores(elsewhere, "2026-Q2"))
     assert matched["converted"].isna().all()  # same names, another province: no pairs
     assert len(notes) == 163
 

@@ -224,7 +224,8 @@ def cmd_tao_bao_cao(args) -> int:
                             period=args.ky, previous_path=args.ky_truoc, issuer=args.co_quan,
                             settings_file=args.cau_hinh, overwrite=args.ghi_de,
                             document_path=Path(args.van_ban) if args.van_ban else None,
-                            form=args.mau_van_ban)
+                            form=args.mau_van_ban, history_path=args.lich_su,
+                            record=not args.khong_luu, comparison=args.so_sanh)
     warnings = [f for f in content.findings if f.finding.level is Level.WARNING]
     draft = f" và văn bản '{args.van_ban}'" if args.van_ban else ""
     said = (f"{len(warnings)} cảnh báo, xem trang 'Kiểm tra'" if warnings
@@ -454,6 +455,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--cau-hinh", metavar="CAU_HINH.toml",
                         help="tệp cấu hình (các khóa như trang Cấu hình) thay cho trang Cấu hình")
     report.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
+    report.add_argument("--lich-su", metavar="LICH_SU.sqlite3", help="tệp lịch sử các kỳ "
+                        "(mặc định: Cấu hình lich_su, hoặc thư mục dữ liệu của người dùng)")
+    report.add_argument("--khong-luu", action="store_true",
+                        help="không ghi kỳ này vào lịch sử")
+    report.add_argument("--so-sanh", choices=["ky-truoc", "cung-ky-nam-truoc"],
+                        help="so sánh với kỳ liền trước hoặc cùng kỳ năm trước, lấy từ lịch sử "
+                        "khi không có --ky-truoc (mặc định: Cấu hình so_sanh)")
     report.set_defaults(func=cmd_tao_bao_cao)
 
     forms = commands.add_parser("mau-van-ban", help="liệt kê các mẫu văn bản Word, hoặc ghi một "

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 
 from xl766.engine.appendices import Appendix
-from xl766.engine.names import fold, normalise
 from xl766.engine.numbers import format_count, format_number
+from xl766.engine.periods import movement
 from xl766.engine.scoring import (
     INCOMPLETE,
     NO_DOSSIERS,
@@ -129,50 +129,17 @@ def weakest_groups(scores: Scores) -> list[str]:
                 shares[rows, weakest].tolist(), scored.tolist(), strict=True) if keep]
 
 
-def match_previous(current: Scores, previous: Scores) -> tuple[pd.DataFrame, list[str]]:
-    """Each current unit's score and rank last period: by code, else by normalised name.
-
-    Returns the matched frame (index = current labels) and notes on near misses and units not
-    found, rather than silently treating a respelt unit as new.
-    """
-    by_code = {c: label for label, c in previous.units["code"].items() if c}
-    by_name = {normalise(n): label for label, n in previous.units["unit"].items() if n}
-    by_fold = {fold(n): label for label, n in previous.units["unit"].items() if n}
-    notes, matched = [], {}
-    for label, unit in current.units.iterrows():
-        found = by_code.get(unit["code"]) if unit["code"] else None
-        # a coded unit is found by its code: "Xã Tân Lập" of another province is not it
-        if found is None and not (unit["code"] and by_code):
-            found = by_name.get(normalise(unit["unit"] or ""))
-        if found is None and not (unit["code"] and by_code) and (
-                near := by_fold.get(fold(unit["unit"] or ""))) is not None:
-            notes.append(f"'{unit['unit']}' được ghép với '{previous.units.at[near, 'unit']}' "
-                         "của kỳ trước (chỉ khác dấu)")
-            found = near
-        if found is None:
-            notes.append(f"'{unit['unit']}' không có trong số liệu kỳ trước")
-            continue
-        matched[label] = (previous.summary.at[found, "converted"],
-                          previous.summary.at[found, "rank"])
-    frame = pd.DataFrame.from_dict(matched, orient="index", columns=["converted", "rank"])
-    return frame.reindex(current.summary.index), notes
-
-
-def changes(current: Scores, previous_scores: pd.DataFrame) -> list[str]:
-    """'UBND xã A giảm 1,63 điểm (hạng 3 → 5)'."""
+def changes(current: Scores, previous: pd.DataFrame) -> list[str]:
+    """'UBND xã A giảm 1,63 điểm (hạng 3 → 5)', in ranking order (``previous``: compare())."""
     lines = []
     for label in current.ranking_order():
-        before = previous_scores.at[label, "converted"]
-        now = current.summary.at[label, "converted"]
-        if pd.isna(before) or pd.isna(now):
+        delta = previous.at[label, "delta"]
+        if pd.isna(delta):
             continue
-        delta = now - before
-        rank_now, rank_before = current.summary.at[label, "rank"], previous_scores.at[label, "rank"]
-        shown = format_number(abs(delta), 2)  # the change as printed decides its wording
-        movement = ("giữ nguyên điểm" if shown == "0,00" else
-                    f"{'tăng' if delta > 0 else 'giảm'} {shown} điểm")
-        lines.append(f"{current.units.at[label, 'unit']} {movement} "
-                     f"(hạng {int(rank_before)} → {int(rank_now)})")
+        rank_now, rank_before = current.summary.at[label, "rank"], previous.at[label, "rank"]
+        ranks = ("" if pd.isna(rank_now) or pd.isna(rank_before)
+                 else f" (hạng {int(rank_before)} → {int(rank_now)})")
+        lines.append(f"{current.units.at[label, 'unit']} {movement(delta)}{ranks}")
     return lines
 
 

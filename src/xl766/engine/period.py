@@ -63,3 +63,20 @@ class Period:
         if self.month:
             return f"{self.month:02d}/{self.year}"
         return f"quý {_ROMAN[self.quarter]}/{self.year}" if self.quarter else str(self.year)
+
+    def before(self) -> Period:
+        """The period just before: the previous month, quarter or year."""
+        if self.month:
+            return Period(self.year - (self.month == 1), 12 if self.month == 1 else self.month - 1)
+        if self.quarter:
+            return Period(self.year - (self.quarter == 1),
+                          quarter=4 if self.quarter == 1 else self.quarter - 1)
+        return Period(self.year - 1)
+
+    def a_year_before(self) -> Period:
+        return Period(self.year - 1, self.month, self.quarter)
+
+    def months(self) -> list[Period]:
+        """The months a quarter or a year is made of."""
+        first = self.first_day.month
+        return [Period(self.year, m) for m in range(first, self.last_day.month + 1)]

@@ -81,6 +81,11 @@ SETTING_HELP = {
     "can_cu": "Văn bản căn cứ (không ghi chữ Căn cứ/Thực hiện), cách nhau bằng dấu chấm phẩy; "
               "để trống: văn bản ban hành bộ chỉ số.",
     "kinh_gui": "Nơi kính gửi của công văn, cách nhau bằng dấu chấm phẩy.",
+    "lich_su": "Tệp lịch sử các kỳ (để trống: thư mục dữ liệu của người dùng).",
+    "so_sanh": "So sánh với: ky-truoc (kỳ liền trước) hoặc cung-ky-nam-truoc.",
+    "canh_bao_giam_diem": "Cảnh báo khi tổng điểm giảm từ chừng này điểm so với kỳ trước.",
+    "canh_bao_giam_lien_tiep": "Cảnh báo khi tổng điểm giảm chừng này kỳ liên tiếp.",
+    "canh_bao_nhom_duoi": "Cảnh báo nhóm chỉ số dưới các tỷ lệ (%) điểm tối đa này.",
 }
 
 

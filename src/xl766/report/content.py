@@ -11,7 +11,15 @@ from xl766.catalog import IndicatorSet
 from xl766.engine import Finding, Level, Scores, score_table
 from xl766.engine import narrative as text
 from xl766.engine.appendices import Appendix, digitisation, fees
+from xl766.engine.periods import (
+    OfficeFigures,
+    PeriodScores,
+    compare,
+    office_figures,
+    period_scores,
+)
 from xl766.engine.scoring import tolerance_text
+from xl766.engine.trends import alerts, office_series, unit_series
 from xl766.report.inputs import ReportInput
 from xl766.report.settings import ReportSettings
 
@@ -26,17 +34,26 @@ class SheetFinding:
 
 
 @dataclass(frozen=True)
+class Trend:
+    units: pd.DataFrame  # trends.unit_series
+    office: pd.DataFrame  # trends.office_series
+    alerts: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
 class ReportContent:
     settings: ReportSettings
     indicator_set: IndicatorSet
     scores: Scores
     fees: Appendix | None
     digitisation: Appendix | None
-    previous: pd.DataFrame | None  # converted, rank last period, by current row label
+    previous: pd.DataFrame | None  # periods.compare(): last period and the changes, by row
     paragraphs: list[tuple[str, str]]  # (HEADING | TEXT, text)
     findings: list[SheetFinding]
     online_target: float | None
     document_word: str = "Báo cáo"  # what the appendices are attached to: the chosen form
+    office: OfficeFigures | None = None
+    trend: Trend | None = None  # the Theo dõi sheet, when the history has earlier periods
 
     @property
     def errors(self) -> list[SheetFinding]:
@@ -82,8 +99,26 @@ def check_input(source: ReportInput, indicator_set: IndicatorSet) -> CheckedInpu
     return CheckedInput(scores, *appendices, findings)
 
 
+def _previous_from_file(previous_source: ReportInput, indicator_set: IndicatorSet,
+                        collect) -> PeriodScores | None:
+    """The previous period's file, scored with its own set (a December under 766-2024, January
+    under 766-2026); None when it has errors (collected)."""
+    previous_set = (previous_source.indicator_set(previous_source.settings.bo_chi_so)
+                    if previous_source.settings.bo_chi_so else indicator_set)
+    previous_scores = score_table(previous_source.scores.frame, previous_set)
+    errors = [f for f in previous_scores.findings if f.level is Level.ERROR]
+    collect(previous_source.scores.sheet + " (kỳ trước)", errors)
+    return None if errors else period_scores(previous_scores,
+                                             previous_source.settings.ky_bao_cao or "kỳ trước")
+
+
 def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportSettings,
-             previous_source: ReportInput | None = None) -> ReportContent:
+             previous_source: ReportInput | None = None, *,
+             previous_period: PeriodScores | None = None,
+             history: tuple[PeriodScores, ...] = ()) -> ReportContent:
+    """Everything the report shows. The period compared with comes from a file
+    (``previous_source``) or the history (``previous_period``); ``history`` holds the earlier
+    periods, oldest first, for the trends."""
     checked = check_input(source, indicator_set)
     scores, fee_table, digit_table = checked.scores, checked.fees, checked.digitisation
     findings = list(checked.findings)
@@ -101,20 +136,21 @@ def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportS
                   (TEXT, "(Biểu số 01 kèm theo)")]
     previous = None
     if previous_source is not None:
-        # each period is scored with its own set (a December under 766-2024, January under 2026)
-        previous_set = (previous_source.indicator_set(previous_source.settings.bo_chi_so)
-                        if previous_source.settings.bo_chi_so else indicator_set)
-        previous_scores = score_table(previous_source.scores.frame, previous_set)
-        errors = [f for f in previous_scores.findings if f.level is Level.ERROR]
-        collect(previous_source.scores.sheet + " (kỳ trước)", errors)
-        if errors:
+        previous_period = _previous_from_file(previous_source, indicator_set, collect)
+        if previous_period is None:
             return ReportContent(settings, indicator_set, scores, fee_table, digit_table, None,
                                  [], findings, target)
-        previous, notes = text.match_previous(scores, previous_scores)
-        collect(previous_source.scores.sheet + " (kỳ trước)",
-                [Finding(Level.NOTE, n) for n in notes])
-        paragraphs += [(HEADING, "2. Thay đổi so với kỳ trước"),
+    if previous_period is not None:
+        previous, notes = compare(scores, previous_period)
+        collect(f"Kỳ {previous_period.period}", [Finding(Level.NOTE, n) for n in notes])
+        paragraphs += [(HEADING, f"2. Thay đổi so với {_period_words(previous_period.period)}"),
                        *[(TEXT, line) for line in text.changes(scores, previous)]]
+    office = office_figures(scores, settings.ten_co_quan or "Cơ quan báo cáo")
+    trend = None
+    if history:
+        units = unit_series(scores, str(settings.period), list(history))
+        trend = Trend(units, office_series(list(history), str(settings.period), office),
+                      alerts(scores, previous, units, settings.thresholds()))
     if fee_table is not None and target is not None and "ty_le_truc_tuyen" in fee_table.rows:
         paragraphs += [(HEADING, "Thanh toán trực tuyến"),
                        (TEXT, text.online_payment(fee_table, target)),
@@ -130,7 +166,16 @@ def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportS
                              "trên điểm tối đa áp dụng)"),
                    *[(TEXT, f"- {line}") for line in text.weakest_groups(scores)]]
     return ReportContent(settings, indicator_set, scores, fee_table, digit_table, previous,
-                         paragraphs, findings, target)
+                         paragraphs, findings, target, office=office, trend=trend)
+
+
+def _period_words(period: str) -> str:
+    try:
+        from xl766.engine.period import Period
+
+        return Period.parse(period).words()
+    except ValueError:
+        return "kỳ trước"
 
 
 def reconciliation_sentence(checked: pd.DataFrame) -> str:

@@ -8,20 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 
 from xl766.adapters.palette import band_fill
 from xl766.engine import narrative
-from xl766.engine.exact import as_ticks, to_float
-from xl766.engine.group_tables import GroupTable, group_table, headline_table
+from xl766.engine.group_tables import OFFICE_ROW, GroupTable, group_table, headline_table
+from xl766.engine.inputs import OFFICE_KIND
 from xl766.engine.numbers import format_number
-from xl766.engine.scoring import (
-    INCOMPLETE,
-    NO_DOSSIERS,
-    NOT_REPORTED,
-    Scores,
-    classify,
-    is_office,
-)
+from xl766.engine.periods import NOT_COMPARABLE, OfficeFigures, movement, office_figures
+from xl766.engine.scoring import INCOMPLETE, NO_DOSSIERS, NOT_REPORTED, Scores
 from xl766.report.charts import bands as band_chart
 from xl766.report.charts import shares as share_chart
 from xl766.report.content import ReportContent, reconciliation_sentence
@@ -66,40 +61,6 @@ def _capped(rows: list[dict], what: str) -> tuple[list[dict], str]:
         f"đủ danh sách tại {what} kèm theo.")
 
 
-class _Office:
-    """The office's own figures: its row ("Đơn vị báo cáo") when the table has one, else what
-    its units' summed counts give."""
-
-    def __init__(self, scores: Scores, tables: list[GroupTable]):
-        office = np.flatnonzero(is_office(scores.units["kind"].tolist()))
-        self.label = scores.units.index[office[0]] if len(office) else None
-        self.scores, self.tables = scores, tables
-
-    def group(self, table: GroupTable) -> tuple[float, float] | None:
-        """(points, maximum) of a group."""
-        code = table.group.code
-        if self.label is not None:
-            points = self.scores.groups.at[self.label, code]
-            top = self.scores.group_max.at[self.label, code]
-            return None if points != points else (float(points), float(top))
-        if table.office is None or "points" not in table.office:
-            return None
-        return table.office["points"], table.office["top"]
-
-    def total(self) -> tuple[float, str | None] | None:
-        """(converted total, band)."""
-        if self.label is not None:
-            value = self.scores.summary.at[self.label, "converted"]
-            return None if value != value else (float(value),
-                                                self.scores.summary.at[self.label, "band"])
-        parts = [self.group(t) for t in self.tables]
-        if any(p is None for p in parts):
-            return None
-        ticks, _ = as_ticks(np.array([p[0] for p in parts]))  # summed exactly, then banded
-        total = to_float(np.array([int(ticks.sum())]), np.array([True]))
-        return float(total[0]), classify(self.scores.indicator_set, total)[0]
-
-
 def _figures(table: GroupTable, office: dict | None) -> list[dict]:
     """Each indicator's name and, from the summed counts, its rate and counts."""
     items = []
@@ -127,15 +88,22 @@ def _group_rows(scores: Scores, table: GroupTable, own: np.ndarray) -> list[dict
                 rows["share"].tolist(), strict=True), start=1)]
 
 
-def _group_field(scores: Scores, table: GroupTable, position: int, office: _Office,
-                 own: np.ndarray, image: Callable[[bytes], object]) -> dict:
+def _group_field(scores: Scores, table: GroupTable, position: int, office: OfficeFigures,
+                 own: np.ndarray, image: Callable[[bytes], object],
+                 previous: pd.DataFrame | None) -> dict:
     group = table.group
     rows, hidden = _capped(_group_rows(scores, table, own), f"Biểu nhóm {group.code}")
-    found = office.group(table)
+    found = office.groups.get(group.code)
+    has_row = not own.all()
     chung = None if found is None else {
-        "ten": (scores.units.at[office.label, "unit"] if office.label is not None
-                else "Toàn đơn vị (tính từ tổng số liệu)"),
+        "ten": office.name if has_row else OFFICE_ROW,
         "diem": _points(*found), "ty_le": _percent(found[0] / found[1] if found[1] else np.nan)}
+    change = ""
+    if previous is not None and has_row and found is not None:
+        row = scores.units.index[~own][0]
+        delta = previous.at[row, f"{group.code}/delta"]
+        change = (f" ({movement(delta)})" if delta == delta else
+                  f" ({NOT_COMPARABLE})" if previous[group.code].isna().all() else "")
     share = scores.group_share(group.code)[own]
     names = scores.units["unit"].to_numpy(object)[own]
     scored = ~np.isnan(share)
@@ -150,7 +118,7 @@ def _group_field(scores: Scores, table: GroupTable, position: int, office: _Offi
         "ten_thuong": _lower_first(group.name), "toi_da": format_number(group.max_points, 2)
         .removesuffix(",00"), "chi_so": _figures(table, table.office), "tom_tat": summary,
         "don_vi": rows, "an_bot": hidden, "chung": chung,
-        "diem_chung": _points(*found) if found else "…", "thay_doi": "",
+        "diem_chung": _points(*found) if found else "…", "thay_doi": change,
         "chua_dat": narrative.listed(below) if below else "không có",
         "bieu_do": image(share_chart(f"{group.name} (tối đa {format_number(group.max_points)} "
                                      "điểm)", names[scored][order].tolist(),
@@ -240,23 +208,22 @@ def context(content: ReportContent, kind: str, image: Callable[[bytes], object])
         f"{d.document} ngày {d.date:%d/%m/%Y} của {d.issuer} {_lower_first(d.title)}"
         for d in indicator_set.legal_basis]
     tables = [group_table(scores, g) for g in indicator_set.groups]
-    office = _Office(scores, tables)
-    groups = [_group_field(scores, t, n, office, own, image)
+    office = content.office or office_figures(scores, issuer)
+    groups = [_group_field(scores, t, n, office, own, image, content.previous)
               for n, t in enumerate(tables, start=1)]
     units, units_hidden = _units_table(scores, own)
     columns, appendix, appendix_office, appendix_hidden = _appendix(scores)
-    total = office.total()
-    office_name = (scores.units.at[office.label, "unit"] if office.label is not None else issuer)
+    office_name = office.name
     period = settings.period.words()
     office_sentence = (
         f"{period[:1].upper()}{period[1:]}, {office_name} đạt "
-        f"{_points(total[0], indicator_set.total_max)} điểm"
-        + (f", xếp loại {total[1]}." if total[1] else ".")
-        if total else f"{period[:1].upper()}{period[1:]}, chưa tính được tổng điểm của "
-                      f"{office_name}: cần dòng loại '{'Đơn vị báo cáo'}' hoặc số hồ sơ của mọi "
-                      "chỉ số.")
+        f"{_points(office.total, indicator_set.total_max)} điểm"
+        + (f", xếp loại {office.band}." if office.band else ".")
+        if office.total is not None else
+        f"{period[:1].upper()}{period[1:]}, chưa tính được tổng điểm của {office_name}: cần "
+        f"dòng loại '{OFFICE_KIND}' hoặc số hồ sơ của mọi chỉ số.")
     shares = [(g["ten"], found[0] / found[1]) for g, t in zip(groups, tables, strict=True)
-              if (found := office.group(t)) and found[1]]
+              if (found := office.groups.get(t.group.code)) and found[1]]
     lowest = sorted(shares, key=lambda item: item[1])[:2]
     changes = narrative.changes(scores, content.previous) if content.previous is not None else None
     fees_ok = (content.fees is not None and content.online_target is not None

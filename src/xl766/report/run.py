@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from xl766.adapters.errors import InputError
 from xl766.adapters.files import check_output, write_outputs
+from xl766.adapters.history import History, default_path
 from xl766.catalog import IndicatorSet
 from xl766.engine.inputs import UNIT_CODE, texts
 from xl766.engine.period import Period
+from xl766.engine.periods import period_scores
+from xl766.engine.trends import MOST_PERIODS
 from xl766.report.content import ReportContent, assemble
 from xl766.report.forms import DOCUMENT_WORDS, form_kind, form_path
 from xl766.report.inputs import ReportInput, read_report_input
@@ -71,11 +75,34 @@ def _is_an_earlier_period(current_path: Path, previous_path: Path, settings: Rep
                              f"kỳ này của '{mine}': không so sánh được.")
 
 
+def office_name(settings: ReportSettings) -> str:
+    """Who the history files a period under: the province's portal code, else the office."""
+    return (settings.ma_tinh_cong or settings.co_quan_bao_cao or settings.ten_co_quan
+            or "Cơ quan báo cáo").strip()
+
+
+@contextmanager
+def _history(settings: ReportSettings, record: bool):
+    """The office's history (Cấu hình lich_su, --lich-su, else the user's data folder); None
+    when nothing is recorded and there is no history yet."""
+    path = Path(settings.lich_su) if settings.lich_su else default_path()
+    if not record and not path.exists():
+        yield None
+        return
+    store = History(path)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
 def create_report(input_path: Path, output_path: Path, *, indicator_set: str | None = None,
                   period: str | None = None, previous_path: Path | None = None,
                   issuer: str | None = None, settings_file: Path | None = None,
                   overwrite: bool = False, source: ReportInput | None = None,
-                  document_path: Path | None = None, form: str | None = None) -> ReportContent:
+                  document_path: Path | None = None, form: str | None = None,
+                  history_path: Path | None = None, record: bool = True,
+                  comparison: str | None = None) -> ReportContent:
     """Read the filled template (or a wide table), check everything, write the appendix workbook
     and, when asked, the Word draft.
 
@@ -92,7 +119,9 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
     source = source or read_report_input(input_path)  # the ribbon has read it already
     base = ReportSettings.from_file(settings_file) if settings_file else source.settings
     settings = base.overridden(ky_bao_cao=period, ten_co_quan=issuer,
-                               bo_chi_so=indicator_set, mau_van_ban=form)
+                               bo_chi_so=indicator_set, mau_van_ban=form,
+                               lich_su=str(history_path) if history_path else None,
+                               so_sanh=comparison)
     form_file = form_path(settings.mau_van_ban)  # a wrong name is said before any work
     document_word = DOCUMENT_WORDS[form_kind(form_file)]
     if not settings.bo_chi_so:
@@ -110,12 +139,22 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
     _set_covers(indicator_set, settings.period)
     if previous is not None and previous.settings.bo_chi_so and previous.settings.ky_bao_cao:
         _set_covers(previous.indicator_set(previous.settings.bo_chi_so), previous.settings.period)
-    content = replace(assemble(source, indicator_set, settings, previous),
-                      document_word=document_word)
-    if content.errors:
-        lines = [f"Số liệu có {len(content.errors)} lỗi; chưa lập báo cáo:"]
-        lines += [e.finding.describe(e.sheet) for e in content.errors]
-        raise InputError("\n".join(lines))
+    settings.thresholds()  # noqa: B018 - a wrong threshold is said before any work
+    with _history(settings, record) as store:
+        office = office_name(settings)
+        earlier = store.earlier(office, settings.period, MOST_PERIODS - 1) if store else []
+        from_store = (store.load(office, str(settings.comparison_period()))
+                      if store and previous is None else None)
+        content = replace(assemble(source, indicator_set, settings, previous,
+                                   previous_period=from_store, history=tuple(earlier)),
+                          document_word=document_word)
+        if content.errors:
+            lines = [f"Số liệu có {len(content.errors)} lỗi; chưa lập báo cáo:"]
+            lines += [e.finding.describe(e.sheet) for e in content.errors]
+            raise InputError("\n".join(lines))
+        if store and record:
+            store.record(office, period_scores(content.scores, str(settings.period),
+                                               content.office), input_path)
     outputs = [(output_path, lambda temporary: write_report(content, temporary))]
     if document_path is not None:
         from xl766.report.document import write_document

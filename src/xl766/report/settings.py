@@ -44,7 +44,9 @@ def _setting_text(key: str, value) -> str | None:
     return None
 
 
-_NUMBER_KEYS = {"chi_tieu_thanh_toan_truc_tuyen", "so_bao_cao", "ky_bao_cao"}
+_NUMBER_KEYS = {"chi_tieu_thanh_toan_truc_tuyen", "so_bao_cao", "ky_bao_cao",
+                "canh_bao_giam_diem", "canh_bao_giam_lien_tiep", "canh_bao_nhom_duoi"}
+COMPARISONS = ("ky-truoc", "cung-ky-nam-truoc")
 _DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
 
 
@@ -90,6 +92,12 @@ class ReportSettings:
     mau_van_ban: str = ""  # a bundled form's name or a .docx the office edited; blank: short
     can_cu: str = ""  # documents the report rests on, separated by ";"; blank: the set's own
     kinh_gui: str = ""  # the letter's addressees, separated by ";"
+    # The history: where it is kept (blank: the user's data folder), what a period compares with
+    lich_su: str = ""
+    so_sanh: str = "ky-truoc"  # or "cung-ky-nam-truoc": the same period a year before
+    canh_bao_giam_diem: str = "0,5"
+    canh_bao_giam_lien_tiep: str = "3"
+    canh_bao_nhom_duoi: str = "50; 70"  # % of a group's maximum
 
     @classmethod
     def from_pairs(cls, pairs: dict[str, str], origin: str) -> ReportSettings:
@@ -160,6 +168,32 @@ class ReportSettings:
         day, month, year = self.issue_date()
         return (f"(Kèm theo {document} số {self.so_bao_cao or BLANK}/{self.ky_hieu} ngày {day} "
                 f"tháng {month} năm {year} của {self.ten_co_quan or BLANK})")
+
+    def comparison_period(self) -> Period:
+        """The period this one is compared with: the one before, or a year before."""
+        if self.so_sanh not in COMPARISONS:
+            raise InputError(f"Cấu hình: so_sanh '{self.so_sanh}' phải là "
+                             f"{' hoặc '.join(COMPARISONS)}.")
+        return self.period.before() if self.so_sanh == "ky-truoc" else self.period.a_year_before()
+
+    def thresholds(self):
+        """The alerts' thresholds (Theo dõi), as numbers."""
+        from xl766.engine.numbers import parse_number
+        from xl766.engine.trends import Thresholds
+
+        def number(key: str, text: str) -> float:
+            value = parse_number(text.strip().removesuffix("%"))
+            if value is None or value != value or value < 0:
+                raise InputError(f"Cấu hình: {key} '{text}' phải là số không âm.")
+            return value
+
+        shares = tuple(number("canh_bao_nhom_duoi", part) for part in _listed(
+            self.canh_bao_nhom_duoi))
+        times = number("canh_bao_giam_lien_tiep", self.canh_bao_giam_lien_tiep)
+        if times < 1 or not float(times).is_integer():
+            raise InputError("Cấu hình: canh_bao_giam_lien_tiep phải là số kỳ (1, 2, 3 …).")
+        return Thresholds(number("canh_bao_giam_diem", self.canh_bao_giam_diem), int(times),
+                          shares)
 
     def subject(self, set_subject: str) -> str:
         """The report's subject: as typed on Cấu hình, else the set's own wording."""

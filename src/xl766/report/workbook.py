@@ -21,6 +21,7 @@ from xl766.report.layout import Head, Leaf, depth, header_cells, leaves
 
 FONT = "Times New Roman"
 COUNT, MONEY, POINTS_1, POINTS_2, PERCENT = "#,##0", '#,##0;-#,##0;"-"', "0.0", "0.00", "0.00%"
+CHANGE = "+0.00;-0.00;0"
 HEADER_TOP = 7  # rows 0–5 hold the document header block
 RECONCILIATION_SHEET = "Đối chiếu với Cổng"
 
@@ -181,10 +182,11 @@ def _bieu_01(book, styles, content: ReportContent) -> None:
         tail.append(Leaf("TỔNG ĐIỂM QUY ĐỔI", "converted", POINTS_1, 11))
     tail += [Leaf(f"Xếp loại {period.words()}", "band", None, 12), Leaf("Xếp hạng", "rank", "0", 8)]
     if content.previous is not None:
-        tail.append(Head("So với kỳ trước", (Leaf("Điểm kỳ trước", "prev", POINTS_1, 10),
-                                              Leaf("Tăng (+) / giảm (−)", "delta", "+0.00;-0.00;0",
-                                                   10),
-                                              Leaf("Hạng kỳ trước", "prev_rank", "0", 8))))
+        tail.append(Head("So với kỳ trước", (Leaf("Điểm kỳ trước", "prev", POINTS_2, 10),
+                                              Leaf("Tăng (+) / giảm (−)", "delta", CHANGE, 10),
+                                              Leaf("Hạng kỳ trước", "prev_rank", "0", 8),
+                                              Leaf("Hạng tăng (+) / giảm (−)", "rank_change",
+                                                   "+0;-0;0", 9))))
     tree = (Leaf("STT", "stt", "0", 5), Leaf("TÊN CƠ QUAN, ĐƠN VỊ", "unit", None, 30),
             *scored, *tail)
     order = scores.ranking_order()
@@ -195,7 +197,7 @@ def _bieu_01(book, styles, content: ReportContent) -> None:
     if content.previous is not None:
         before = content.previous.loc[order]
         rows["prev"], rows["prev_rank"] = before["converted"], before["rank"]
-        rows["delta"] = rows["converted"] - before["converted"]
+        rows["delta"], rows["rank_change"] = before["delta"], before["rank_change"]
     sheet = book.add_worksheet("Biểu 01")
     columns = leaves(tree)
     _document_header(sheet, styles, content, "Biểu số 01", content.settings.tieu_de_bieu_01,
@@ -293,6 +295,12 @@ def _group_sheets(book, styles, content: ReportContent) -> None:
                     Leaf("Điểm tối đa áp dụng", "top", POINTS_2, 9),
                     Leaf("Tỷ lệ đạt", "share", PERCENT, 9))), *parts)
         rows = table.rows.assign(stt=range(1, len(table.rows) + 1))
+        previous = content.previous
+        if previous is not None and previous[group.code].notna().any():
+            tree += (Head("So với kỳ trước", (Leaf("Điểm kỳ trước", "prev", POINTS_2, 9),
+                                               Leaf("Tăng (+) / giảm (−)", "delta", CHANGE, 9))),)
+            rows["prev"] = previous.loc[rows.index, group.code]
+            rows["delta"] = previous.loc[rows.index, f"{group.code}/delta"]
         sheet = book.add_worksheet(f"Biểu nhóm {group.code}")
         title = (f"KẾT QUẢ NHÓM CHỈ SỐ {group.name.upper()} "
                  f"{content.settings.period.words().upper()}")
