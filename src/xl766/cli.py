@@ -262,6 +262,40 @@ def cmd_mau_van_ban(args) -> int:
     return 0
 
 
+def cmd_lich_su(args) -> int:
+    from xl766.adapters import safe_text
+    from xl766.adapters.errors import InputError
+    from xl766.adapters.files import write_atomically
+    from xl766.adapters.history import History, default_path
+
+    path = Path(args.lich_su) if args.lich_su else default_path()
+    if not path.exists():
+        print(f"Chưa có lịch sử ở '{path}': tao-bao-cao ghi mỗi kỳ vào đó.")
+        return 0
+    from xl766.engine.numbers import format_number
+
+    with History(path) as store:
+        if args.xuat:
+            target = Path(args.xuat)
+            if target.suffix.lower() != ".csv":
+                raise InputError(f"Tệp '{target.name}' phải có đuôi .csv.")
+            table = store.units_table()
+            write_atomically(target, lambda temporary: safe_text.write_csv(
+                table.astype(object).where(table.notna(), None), Path(temporary)),
+                overwrite=args.ghi_de)
+            print(f"Đã ghi {len(table)} dòng (đơn vị × kỳ) vào '{target}'.")
+            return 0
+        records = store.periods(args.co_quan)
+    print(f"Lịch sử '{path}': {len(records)} lần ghi.")
+    for row in records.itertuples(index=False):
+        total = format_number(row.tong_diem_co_quan, 2) if row.tong_diem_co_quan == (
+            row.tong_diem_co_quan) and row.tong_diem_co_quan is not None else "—"
+        replaced = " (đã thay bằng lần ghi sau)" if row.da_thay else ""
+        print(f"{row.co_quan:<28} {row.ky:<8} {row.bo_chi_so:<18} {row.so_don_vi:>6} đơn vị  "
+              f"cơ quan {total:>6}  {row.luc_ghi}  {row.tep_nguon or ''}{replaced}")
+    return 0
+
+
 def cmd_tao_mau(args) -> int:
     from xl766.catalog import available_sets, load_indicator_set
     from xl766.excel.build import MACROS, build_template
@@ -470,6 +504,15 @@ def build_parser() -> argparse.ArgumentParser:
     forms.add_argument("-o", "--output", metavar="OUT.docx")
     forms.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
     forms.set_defaults(func=cmd_mau_van_ban)
+
+    history = commands.add_parser("lich-su", help="liệt kê các kỳ đã ghi trong lịch sử, hoặc "
+                                  "xuất ra bảng .csv")
+    history.add_argument("--lich-su", metavar="LICH_SU.sqlite3",
+                         help="tệp lịch sử (mặc định: thư mục dữ liệu của người dùng)")
+    history.add_argument("--co-quan", metavar="TÊN", help="chỉ các kỳ của cơ quan này")
+    history.add_argument("--xuat", metavar="OUT.csv", help="xuất mọi đơn vị của mọi kỳ")
+    history.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
+    history.set_defaults(func=cmd_lich_su)
 
     template = commands.add_parser("tao-mau", help="tạo tệp mẫu Excel có macro (.xlsm)")
     template.add_argument("-o", "--output", required=True, metavar="OUT.xlsm")

@@ -190,6 +190,19 @@ class History:
         except sqlite3.DatabaseError as error:
             raise self._refusal(error) from None
 
+    def units_table(self) -> pd.DataFrame:
+        """Every unit of every current record: for a spreadsheet (xl766 lich-su --xuat)."""
+        try:
+            return pd.read_sql_query(
+                "SELECT r.office_name AS co_quan, r.period AS ky, r.set_id AS bo_chi_so, "
+                "u.name AS ten_don_vi, u.code AS ma_don_vi, u.kind AS loai_don_vi, "
+                "u.converted AS diem, u.band AS xep_loai, u.rank AS xep_hang, "
+                "u.kind_rank AS xep_hang_trong_loai FROM units u JOIN records r "
+                "ON u.record = r.id WHERE r.replaced = 0 ORDER BY r.office, r.period, u.row",
+                self.db)
+        except sqlite3.DatabaseError as error:
+            raise self._refusal(error) from None
+
     def earlier(self, office: str, period: Period, most: int) -> list[PeriodScores]:
         """The latest ``most`` periods of the same kind (months for a month) before ``period``,
         oldest first."""

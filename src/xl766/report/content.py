@@ -54,6 +54,7 @@ class ReportContent:
     document_word: str = "Báo cáo"  # what the appendices are attached to: the chosen form
     office: OfficeFigures | None = None
     trend: Trend | None = None  # the Theo dõi sheet, when the history has earlier periods
+    previous_period: PeriodScores | None = None  # what ``previous`` compares with
 
     @property
     def errors(self) -> list[SheetFinding]:
@@ -108,8 +109,10 @@ def _previous_from_file(previous_source: ReportInput, indicator_set: IndicatorSe
     previous_scores = score_table(previous_source.scores.frame, previous_set)
     errors = [f for f in previous_scores.findings if f.level is Level.ERROR]
     collect(previous_source.scores.sheet + " (kỳ trước)", errors)
+    name = previous_source.settings.ten_co_quan or "Cơ quan báo cáo"
     return None if errors else period_scores(previous_scores,
-                                             previous_source.settings.ky_bao_cao or "kỳ trước")
+                                             previous_source.settings.ky_bao_cao or "kỳ trước",
+                                             office_figures(previous_scores, name))
 
 
 def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportSettings,
@@ -166,7 +169,8 @@ def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportS
                              "trên điểm tối đa áp dụng)"),
                    *[(TEXT, f"- {line}") for line in text.weakest_groups(scores)]]
     return ReportContent(settings, indicator_set, scores, fee_table, digit_table, previous,
-                         paragraphs, findings, target, office=office, trend=trend)
+                         paragraphs, findings, target, office=office, trend=trend,
+                         previous_period=previous_period)
 
 
 def _period_words(period: str) -> str:

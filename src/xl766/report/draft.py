@@ -8,14 +8,20 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-import pandas as pd
 
 from xl766.adapters.palette import band_fill
 from xl766.engine import narrative
+from xl766.engine.exact import as_ticks, to_float
 from xl766.engine.group_tables import OFFICE_ROW, GroupTable, group_table, headline_table
 from xl766.engine.inputs import OFFICE_KIND
 from xl766.engine.numbers import format_number
-from xl766.engine.periods import NOT_COMPARABLE, OfficeFigures, movement, office_figures
+from xl766.engine.periods import (
+    NOT_COMPARABLE,
+    OfficeFigures,
+    comparable_groups,
+    movement,
+    office_figures,
+)
 from xl766.engine.scoring import INCOMPLETE, NO_DOSSIERS, NOT_REPORTED, Scores
 from xl766.report.charts import bands as band_chart
 from xl766.report.charts import shares as share_chart
@@ -88,9 +94,28 @@ def _group_rows(scores: Scores, table: GroupTable, own: np.ndarray) -> list[dict
                 rows["share"].tolist(), strict=True), start=1)]
 
 
+def _office_change(now: tuple[float, float] | None, code: str,
+                   before: tuple[OfficeFigures, dict[str, bool]] | None) -> str:
+    """' (tăng 0,9 điểm)', ' (bằng kỳ trước)', ' (không so sánh được …)' for the office's group
+    points against the period compared with; '' when either is unknown."""
+    if now is None or before is None:
+        return ""
+    figures, comparable = before
+    if not comparable.get(code, False):
+        return f" ({NOT_COMPARABLE})"
+    if code not in figures.groups:
+        return ""
+    return f" ({movement(_exact_difference(now[0], figures.groups[code][0]))})"
+
+
+def _exact_difference(now: float, before: float) -> float:
+    ticks, _ = as_ticks(np.array([now, before]))
+    return float(to_float(np.array([ticks[0] - ticks[1]]), np.array([True]))[0])
+
+
 def _group_field(scores: Scores, table: GroupTable, position: int, office: OfficeFigures,
                  own: np.ndarray, image: Callable[[bytes], object],
-                 previous: pd.DataFrame | None) -> dict:
+                 before: tuple[OfficeFigures, dict[str, bool]] | None) -> dict:
     group = table.group
     rows, hidden = _capped(_group_rows(scores, table, own), f"Biểu nhóm {group.code}")
     found = office.groups.get(group.code)
@@ -98,12 +123,7 @@ def _group_field(scores: Scores, table: GroupTable, position: int, office: Offic
     chung = None if found is None else {
         "ten": office.name if has_row else OFFICE_ROW,
         "diem": _points(*found), "ty_le": _percent(found[0] / found[1] if found[1] else np.nan)}
-    change = ""
-    if previous is not None and has_row and found is not None:
-        row = scores.units.index[~own][0]
-        delta = previous.at[row, f"{group.code}/delta"]
-        change = (f" ({movement(delta)})" if delta == delta else
-                  f" ({NOT_COMPARABLE})" if previous[group.code].isna().all() else "")
+    change = _office_change(found, group.code, before)
     share = scores.group_share(group.code)[own]
     names = scores.units["unit"].to_numpy(object)[own]
     scored = ~np.isnan(share)
@@ -209,7 +229,10 @@ def context(content: ReportContent, kind: str, image: Callable[[bytes], object])
         for d in indicator_set.legal_basis]
     tables = [group_table(scores, g) for g in indicator_set.groups]
     office = content.office or office_figures(scores, issuer)
-    groups = [_group_field(scores, t, n, office, own, image, content.previous)
+    earlier = content.previous_period
+    before = None if earlier is None or earlier.office is None else (
+        earlier.office, comparable_groups(indicator_set, earlier.indicator_set))
+    groups = [_group_field(scores, t, n, office, own, image, before)
               for n, t in enumerate(tables, start=1)]
     units, units_hidden = _units_table(scores, own)
     columns, appendix, appendix_office, appendix_hidden = _appendix(scores)
@@ -218,6 +241,8 @@ def context(content: ReportContent, kind: str, image: Callable[[bytes], object])
     office_sentence = (
         f"{period[:1].upper()}{period[1:]}, {office_name} đạt "
         f"{_points(office.total, indicator_set.total_max)} điểm"
+        + (f" ({movement(_exact_difference(office.total, before[0].total))})"
+           if before and before[0].total is not None else "")
         + (f", xếp loại {office.band}." if office.band else ".")
         if office.total is not None else
         f"{period[:1].upper()}{period[1:]}, chưa tính được tổng điểm của {office_name}: cần "

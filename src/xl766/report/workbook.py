@@ -332,6 +332,79 @@ def _headline_sheet(book, styles, content: ReportContent) -> None:
     _signed_by(sheet, styles, content, last + 3, len(leaves(tree)))
 
 
+def _follow_up(book, styles, content: ReportContent) -> None:
+    """Theo dõi: the alerts first, then the office's line period by period with a line chart,
+    then each unit's total over the periods with a sparkline and its band now."""
+    from xlsxwriter.utility import xl_range
+
+    trend = content.trend
+    if trend is None:
+        return
+    sheet = book.add_worksheet("Theo dõi")
+    head = styles(bold=True, border=1, align="center", valign="vcenter", text_wrap=True)
+    text, bold = styles.cell(None, align="left"), styles(bold=True, font_size=13)
+    periods = [c for c in trend.units.columns if c != "unit"]
+    sheet.write_string(0, 0, f"THEO DÕI {len(periods)} KỲ GẦN NHẤT ĐẾN "
+                             f"{content.settings.period.words().upper()}", bold)
+    row, wide = 2, max(7, len(periods) + 3)  # an alert spans the columns right of its unit
+    sheet.write_string(row, 0, f"Cảnh báo ({len(trend.alerts)})", bold)
+    sheet.write_string(row + 1, 0, "STT", head)
+    sheet.write_string(row + 1, 1, "Đơn vị", head)
+    sheet.merge_range(row + 1, 2, row + 1, wide, "Cảnh báo", head)
+    for number, (unit, alert) in enumerate(trend.alerts, start=1):
+        sheet.write_number(row + 1 + number, 0, number, styles.cell("0"))
+        sheet.write_string(row + 1 + number, 1, unit, text)
+        sheet.merge_range(row + 1 + number, 2, row + 1 + number, wide, alert, text)
+    row += len(trend.alerts) + 3
+    office = trend.office
+    sheet.write_string(row, 0, "Điểm của cơ quan qua các kỳ", bold)
+    columns = ["total", *[c for c in office.columns if c != "total"]]
+    names = {g.code: g.name for g in content.indicator_set.groups} | {"total": "Tổng điểm"}
+    for col, label in enumerate(["Kỳ", *[names.get(c, c) for c in columns]]):
+        sheet.write_string(row + 1, col, label, head)
+    sheet.set_row(row + 1, 48)
+    first = row + 2
+    _write_column(sheet, first, 0, office.index.tolist(), text)
+    for col, key in enumerate(columns, start=1):
+        _write_column(sheet, first, col, _plain(office[key]), styles.cell(POINTS_2))
+    chart = book.add_chart({"type": "line"})
+    for col, key in enumerate(columns, start=1):
+        chart.add_series({"name": names.get(key, key), "marker": {"type": "circle"},
+                          "categories": ["Theo dõi", first, 0, first + len(office) - 1, 0],
+                          "values": ["Theo dõi", first, col, first + len(office) - 1, col]})
+    chart.set_title({"name": "Điểm của cơ quan qua các kỳ",
+                     "name_font": {"name": FONT, "size": 12}})
+    chart.set_legend({"position": "bottom"})
+    chart.set_size({"width": 720, "height": 320})
+    sheet.insert_chart(row, len(columns) + 2, chart)
+    row = max(first + len(office), row + 17) + 1
+    sheet.write_string(row, 0, "Tổng điểm từng đơn vị qua các kỳ", bold)
+    labels = ["STT", "Đơn vị", *periods, "Xu hướng", f"Xếp loại {content.settings.period.words()}"]
+    for col, label in enumerate(labels):
+        sheet.write_string(row + 1, col, label, head)
+    sheet.set_row(row + 1, 32)
+    first = row + 2
+    units = trend.units
+    _write_column(sheet, first, 0, list(range(1, len(units) + 1)), styles.cell("0"))
+    _write_column(sheet, first, 1, units["unit"].tolist(), text)
+    for col, period in enumerate(periods, start=2):
+        _write_column(sheet, first, col, _plain(units[period]), styles.cell(POINTS_2))
+    trend_col = 2 + len(periods)
+    bands = content.scores.summary.loc[units.index, "band"]
+    _write_column(sheet, first, trend_col + 1, _plain(bands), text)
+    for offset in range(len(units)):
+        sheet.write_blank(first + offset, trend_col, None, styles.cell(None))
+        cells = xl_range(first + offset, 2, first + offset, trend_col - 1)
+        sheet.add_sparkline(first + offset, trend_col, {"range": f"'Theo dõi'!{cells}",
+                                                         "markers": True})
+    sheet.set_column(0, 0, 9)
+    sheet.set_column(1, 1, 34)
+    sheet.set_column(2, trend_col + 1, 11)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.fit_to_pages(1, 0)
+
+
 CHART_UNITS = 40  # bars a printed page can hold; above it, distributions and the lowest units
 LOWEST_UNITS = 20
 _BRACKETS = 10  # score brackets of 10% of the maximum
@@ -560,6 +633,7 @@ def write_report(content: ReportContent, path: Path) -> None:
     styles = _Styles(book)
     _narrative(book, styles, content)
     _bieu_01(book, styles, content)
+    _follow_up(book, styles, content)
     if content.fees is not None:
         _bieu_02(book, styles, content)
     if content.digitisation is not None:

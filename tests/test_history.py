@@ -1,0 +1,253 @@
+"""The history of periods: recorded by tao-bao-cao, compared from, trends and alerts, and a store
+that survives a killed writer, two writers at once, a corrupt file and a newer xl766."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from conftest import EXAMPLES, needs_soffice, run_cli, soffice
+from test_forms import SETTINGS, sample
+
+MONTHS = ["2026-08", "2026-09", "2026-10"]
+
+
+def _month(tmp_path, month: str, *, fall: int = 0, set_id: str = "766-2026") -> tuple[Path, Path]:
+    """The illustrative table for a month; ``fall`` dossiers fewer on time for 'UBND xã Mẫu 05'
+    (the TDGQ.1 numerator), so its total falls month after month."""
+    frame = sample()
+    unit = frame["ten_don_vi"] == "UBND xã Mẫu 05"
+    frame.loc[unit, "TDGQ.1/tu"] = frame.loc[unit, "TDGQ.1/tu"] - fall
+    table = tmp_path / f"{month}.csv"
+    frame.to_csv(table, index=False)
+    config = tmp_path / f"{month}.toml"
+    config.write_text(SETTINGS.replace('ky_bao_cao = "2026-10"', f'ky_bao_cao = "{month}"')
+                      .replace('bo_chi_so = "766-2026"', f'bo_chi_so = "{set_id}"'),
+                      encoding="utf-8")
+    return table, config
+
+
+def _report(tmp_path, capsys, month: str, *extra, fall: int = 0):
+    table, config = _month(tmp_path, month, fall=fall)
+    out = tmp_path / f"bc-{month}.xlsx"
+    code, stdout, err = run_cli(capsys, "tao-bao-cao", table, "-o", out, "--cau-hinh", config,
+                                *extra)
+    assert code == 0, err
+    return out
+
+
+@pytest.fixture
+def three_months(tmp_path, capsys):
+    for month, fall in zip(MONTHS, (0, 10, 25), strict=True):
+        out = _report(tmp_path, capsys, month, "--van-ban", tmp_path / f"bc-{month}.docx",
+                      "--mau-van-ban", "cong-van", fall=fall)
+    return out
+
+
+def _rows(sheet):
+    return list(sheet.iter_rows(values_only=True))
+
+
+def test_changes_and_rank_changes_come_from_the_history(three_months):
+    rows = _rows(load_workbook(three_months)["Biểu 01"])
+    header = next(r for r in rows if r and r[0] == "STT")
+    sub = rows[rows.index(header) + 1]
+    delta_col = [*header, *sub].index("Tăng (+) / giảm (−)") % len(header)
+    rank_col = [*header, *sub].index("Hạng tăng (+) / giảm (−)") % len(header)
+    unit = next(r for r in rows if r[1] == "UBND xã Mẫu 05")
+    # its TDGQ.1: 80 dossiers, 67 on time in September, 52 in October: 20 × 67/80 = 16,75
+    # then 20 × 52/80 = 13, a fall of 3,75 points (nothing else changed)
+    assert unit[delta_col] == -3.75
+    assert unit[rank_col] < 0  # it fell in rank
+    groups = _rows(load_workbook(three_months)["Biểu nhóm TDGQ"])
+    head = next(r for r in groups if r and r[0] == "STT")
+    row = next(r for r in groups if r[1] == "UBND xã Mẫu 05")
+    assert "So với kỳ trước" in head and row[-1] == -3.75 and row[-2] == 16.75
+
+
+def test_theo_doi_has_sparklines_a_line_chart_and_alerts(three_months):
+    book = load_workbook(three_months)
+    sheet = book["Theo dõi"]
+    rows = _rows(sheet)
+    alerts = [r for r in rows if r[1] == "UBND xã Mẫu 05" and isinstance(r[2], str)]
+    texts = [r[2] for r in alerts]
+    assert "giảm 3,75 điểm so với kỳ trước" in texts
+    assert any(t.startswith("giảm điểm") for t in texts) is False  # only 2 falls, not 3
+    header = next(r for r in rows if r and r[0] == "STT" and r[2] == MONTHS[0])
+    assert list(header[2:5]) == MONTHS and header[5] == "Xu hướng"
+    import zipfile
+
+    with zipfile.ZipFile(three_months) as package:
+        xml = next(package.read(n).decode() for n in package.namelist()
+                   if n.startswith("xl/worksheets/sheet") and "sparkline" in
+                   package.read(n).decode())
+        charts = [n for n in package.namelist() if n.startswith("xl/charts/")]
+    assert xml.count("<x14:sparkline>") == 12
+    assert any("lineChart" in zipfile.ZipFile(three_months).read(c).decode() for c in charts)
+
+
+def test_the_letter_words_the_change_per_group(three_months):
+    from docx import Document
+
+    texts = [p.text for p in Document(three_months.with_suffix(".docx")).paragraphs]
+    assert any(t.startswith("1.2. Điểm tiến độ, kết quả giải quyết: ") and "(giảm" in t
+               for t in texts), texts
+
+
+def test_three_falls_in_a_row_fire_the_alert(tmp_path, capsys):
+    for month, fall in zip(["2026-07", *MONTHS], (0, 5, 12, 20), strict=True):
+        out = _report(tmp_path, capsys, month, fall=fall)
+    rows = _rows(load_workbook(out)["Theo dõi"])
+    texts = [r[2] for r in rows if r[1] == "UBND xã Mẫu 05" and isinstance(r[2], str)]
+    assert "giảm điểm 3 kỳ liên tiếp" in texts
+
+
+def test_lich_su_lists_and_exports_and_keeps_a_replaced_record(tmp_path, capsys):
+    _report(tmp_path, capsys, "2026-09")
+    _report(tmp_path, capsys, "2026-09", "--ghi-de")  # again: replaces, keeps the first
+    code, out, err = run_cli(capsys, "lich-su")
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].endswith("2 lần ghi.") and len(lines) == 3
+    assert "đã thay" in lines[1] and "đã thay" not in lines[2]
+    export = tmp_path / "lich-su.csv"
+    assert run_cli(capsys, "lich-su", "--xuat", export)[0] == 0
+    table = pd.read_csv(export, sep=";", decimal=",", encoding="utf-8-sig")
+    assert len(table) == 12 and set(table["ky"]) == {"2026-09"}
+
+
+def test_khong_luu_records_nothing(tmp_path, capsys):
+    _report(tmp_path, capsys, "2026-09", "--khong-luu")
+    assert not Path(os.environ["XL766_LICH_SU"]).exists()
+
+
+def test_a_previous_period_under_another_set_is_compared_per_its_own_set(tmp_path, capsys):
+    table, config = _month(tmp_path, "2025-12", set_id="766-2024")
+    frame = pd.read_csv(table)
+    frame = frame[[c for c in frame.columns if not c.startswith("SHHS.")]]  # 2024 has no SHHS.5-7
+    frame.to_csv(table, index=False)
+    code, _, err = run_cli(capsys, "tao-bao-cao", table, "-o", tmp_path / "dec.xlsx",
+                           "--cau-hinh", config)
+    if code != 0:  # 766-2024's own columns: keep only what it accepts
+        pytest.skip(err)
+    jan = _report(tmp_path, capsys, "2026-01")
+    checks = _rows(load_workbook(jan)["Kiểm tra"])
+    said = " ".join(str(v) for r in checks for v in r if v)
+    assert "không so sánh được do đổi cách tính" in said and "766-2024" in said
+    groups = {name: _rows(load_workbook(jan)[name]) for name in ("Biểu nhóm CKMB",
+                                                                 "Biểu nhóm TTTT")}
+    assert any("So với kỳ trước" in (r or ()) for r in groups["Biểu nhóm CKMB"])
+    assert not any("So với kỳ trước" in (r or ()) for r in groups["Biểu nhóm TTTT"])
+
+
+_WRITER = """
+import sys
+from pathlib import Path
+sys.path.insert(0, {tests!r})
+from test_forms import sample
+from xl766.adapters.history import History
+from xl766.catalog import load_indicator_set
+from xl766.engine import score_table
+from xl766.engine.periods import period_scores
+scores = score_table(sample({units}), load_indicator_set("766-2026"))
+store = History(Path({path!r}))
+for n in range({times}):
+    store.record("UBND tỉnh Thử Nghiệm", period_scores(scores, {period!r}))
+    print("ghi", n, flush=True)
+"""
+
+
+def _writer(path: Path, period: str, *, units: int = 12, times: int = 1) -> subprocess.Popen:
+    code = _WRITER.format(tests=str(Path(__file__).parent), path=str(path), period=period,
+                          units=units, times=times)
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def _count(path: Path) -> int:
+    with sqlite3.connect(path) as db:
+        return db.execute("SELECT COUNT(*) FROM records").fetchone()[0]
+
+
+def test_two_writers_at_once_lose_nothing(tmp_path):
+    path = tmp_path / "ls.sqlite3"
+    writers = [_writer(path, period, times=5) for period in ("2026-08", "2026-09")]
+    for writer in writers:
+        out, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err
+    assert _count(path) == 10
+    from xl766.adapters.history import History
+
+    with History(path) as store:
+        assert len(store.load("UBND tỉnh Thử Nghiệm", "2026-09").units) == 12
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX only")
+def test_a_killed_writer_leaves_every_recorded_period(tmp_path):
+    path = tmp_path / "ls.sqlite3"
+    first = _writer(path, "2026-08")
+    assert first.wait(timeout=120) == 0
+    writer = _writer(path, "2026-09", units=3321, times=50)
+    line = writer.stdout.readline()  # one period written, the next under way
+    assert line.startswith("ghi")
+    os.kill(writer.pid, signal.SIGKILL)
+    writer.wait()
+    from xl766.adapters.history import History
+
+    with History(path) as store:  # a torn transaction is rolled back on open
+        assert len(store.load("UBND tỉnh Thử Nghiệm", "2026-08").units) == 12
+        recorded = store.periods()
+    assert {"2026-08", "2026-09"} <= set(recorded["ky"])
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_corrupt_or_newer_store_is_a_message(tmp_path, capsys):
+    table, config = _month(tmp_path, "2026-09")
+    broken = tmp_path / "hong.sqlite3"
+    broken.write_bytes(b"not a database at all" * 100)
+    code, _, err = run_cli(capsys, "tao-bao-cao", table, "-o", tmp_path / "a.xlsx",
+                           "--cau-hinh", config, "--lich-su", broken)
+    assert code == 2 and "hỏng" in err and "hong.sqlite3" in err
+    assert broken.read_bytes() == b"not a database at all" * 100
+    assert not (tmp_path / "a.xlsx").exists()
+    newer = tmp_path / "moi.sqlite3"
+    with sqlite3.connect(newer) as db:
+        db.execute("PRAGMA user_version = 99")
+    code, _, err = run_cli(capsys, "tao-bao-cao", table, "-o", tmp_path / "b.xlsx",
+                           "--cau-hinh", config, "--lich-su", newer)
+    assert code == 2 and "mới hơn" in err
+
+
+@needs_soffice
+def test_theo_doi_renders_through_libreoffice(three_months, tmp_path):
+    soffice(tmp_path, "--convert-to", "pdf", "--outdir", str(tmp_path), str(three_months))
+    text = subprocess.run(["pdftotext", str(tmp_path / three_months.with_suffix(".pdf").name),
+                           "-"], capture_output=True, text=True, check=True).stdout
+    assert "THEO DÕI 3 KỲ GẦN NHẤT" in text
+
+
+def test_json_figures_round_trip_through_the_store(tmp_path):
+    from xl766.adapters.history import History
+    from xl766.adapters.tables import read_table
+    from xl766.catalog import load_indicator_set
+    from xl766.engine import score_table
+    from xl766.engine.periods import period_scores
+
+    scores = score_table(read_table(EXAMPLES / "phu-tho-2026-q3.csv").frame,
+                         load_indicator_set("766-2026"))
+    with History(tmp_path / "s.sqlite3") as store:
+        store.record("H44", period_scores(scores, "2026-Q3"), EXAMPLES / "phu-tho-2026-q3.csv")
+        back = store.load("H44", "2026-Q3")
+    assert back.summary["converted"].tolist() == scores.summary["converted"].tolist()
+    assert back.summary["rank"].tolist() == scores.summary["rank"].tolist()
+    original = period_scores(scores, "2026-Q3").figures
+    assert len(back.figures) == len(original)
+    assert json.dumps(back.figures.iloc[0].dropna().to_dict(), default=str)
