@@ -251,3 +251,73 @@ def test_json_figures_round_trip_through_the_store(tmp_path):
     original = period_scores(scores, "2026-Q3").figures
     assert len(back.figures) == len(original)
     assert json.dumps(back.figures.iloc[0].dropna().to_dict(), default=str)
+
+
+def _split_quarter(tmp_path) -> list[Path]:
+    """Three months whose counts sum to the shipped Phú Thọ Q3/2026 capture's: a third of each
+    denominator a month (the remainder in the last), the numerator filled month by month up to
+    each month's denominator. Only counts (X/tu, X/mau) go into the months."""
+    quarter = pd.read_csv(EXAMPLES / "phu-tho-2026-q3.csv", dtype=str, keep_default_na=False)
+    indicators = [c.removesuffix("/mau") for c in quarter.columns if c.endswith("/mau")]
+    frames = [quarter[["ten_don_vi", "ma_don_vi"]].copy() for _ in range(3)]
+    for code in indicators:
+        tu = pd.to_numeric(quarter[f"{code}/tu"].replace("", None))
+        mau = pd.to_numeric(quarter[f"{code}/mau"].replace("", None))
+        left = tu.copy()
+        for month, frame in enumerate(frames):
+            part = mau // 3 if month < 2 else mau - 2 * (mau // 3)
+            taken = left.where(left < part, part)
+            left = left - taken
+            for column, values in ((f"{code}/tu", taken), (f"{code}/mau", part)):
+                frame[column] = values.astype("Int64").astype(str).replace("<NA>", "")
+    paths = []
+    for month, frame in enumerate(frames):
+        path = tmp_path / f"2026-{7 + month:02d}.csv"
+        frame.to_csv(path, index=False)
+        paths.append(path)
+    return paths
+
+
+def test_a_quarter_built_from_its_months_scores_as_the_portals_quarter(tmp_path, capsys):
+    from xl766.adapters.tables import read_table
+    from xl766.catalog import load_indicator_set
+    from xl766.engine import score_table
+
+    months = _split_quarter(tmp_path)
+    out = tmp_path / "q3.csv"
+    code, stdout, err = run_cli(capsys, "tong-hop-ky", *months, "--ky", "2026-Q3",
+                                "--bo-chi-so", "766-2026", "-o", out, "--csv-may")
+    assert code == 0, err
+    assert "Đã tổng hợp 163 đơn vị từ 3 tháng thành kỳ 2026-Q3" in stdout
+    indicator_set = load_indicator_set("766-2026")
+    built = score_table(read_table(out).frame, indicator_set)
+    portal = score_table(read_table(EXAMPLES / "phu-tho-2026-q3.csv").frame, indicator_set)
+    counted = [c.removesuffix("/tu") for c in read_table(out).frame.columns if c.endswith("/tu")]
+    assert len(counted) == 17  # every indicator the portal gives with counts
+    pd.testing.assert_frame_equal(built.indicators[counted], portal.indicators[counted])
+    # the portal's own published points for those indicators: matched to the cent
+    for code_ in counted:
+        published = portal.published.get(code_)
+        if published is None:
+            continue
+        given = published.notna()
+        assert (abs(built.indicators.loc[given, code_] - published[given]) <= 0.005).all(), code_
+    for group in ("CKMB", "TDGQ", "TTTT", "MDHL"):  # groups made only of counts
+        pd.testing.assert_series_equal(built.groups[group], portal.groups[group])
+
+
+def test_a_unit_missing_a_month_is_named_and_left_unscored(tmp_path, capsys):
+    months = _split_quarter(tmp_path)
+    frame = pd.read_csv(months[1], dtype=str, keep_default_na=False)
+    frame[frame["ma_don_vi"] != "H44.08"].to_csv(months[1], index=False)
+    out = tmp_path / "q3.csv"
+    code, _, err = run_cli(capsys, "tong-hop-ky", *months, "--ky", "2026-Q3", "--bo-chi-so",
+                           "766-2026", "-o", out)
+    assert code == 0
+    assert "không có trong 2026-08.csv: để trống, chưa chấm điểm" in err
+    code, _, err = run_cli(capsys, "tong-hop-ky", *months[:2], "--ky", "2026-Q3",
+                           "--bo-chi-so", "766-2026", "-o", tmp_path / "x.csv")
+    assert code == 2 and "gồm 3 tháng" in err
+    code, _, err = run_cli(capsys, "tong-hop-ky", *months, "--ky", "2026-Q3", "--bo-chi-so",
+                           "dienbien-459-2023", "-o", tmp_path / "y.csv")
+    assert code == 2 and "chấm bằng điểm nhập" in err

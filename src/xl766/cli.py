@@ -332,6 +332,73 @@ def _period_argument(text: str | None):
         raise InputError(f"--ky: {error}.") from None
 
 
+def _record_portal(args, capture, set_id: str, scores) -> None:
+    """nhap-cong keeps the period in the history, under the province's portal code."""
+    from xl766.adapters.history import History, default_path
+    from xl766.engine.periods import office_figures, period_scores
+    from xl766.portal import output
+    from xl766.report.run import office_name
+    from xl766.report.settings import ReportSettings
+
+    settings = ReportSettings.from_pairs(output.settings_for(capture, set_id,
+                                                             capture.province_row()), "Cổng")
+    with History(Path(args.lich_su) if args.lich_su else default_path()) as store:
+        store.record(office_name(settings), period_scores(
+            scores, str(capture.period), office_figures(scores, settings.ten_co_quan or
+                                                        "Cơ quan báo cáo")),
+            Path(args.paths[0]) if Path(args.paths[0]).is_file() else None)
+
+
+def cmd_tong_hop_ky(args) -> int:
+    from xl766.adapters import files, safe_text
+    from xl766.adapters.errors import InputError
+    from xl766.adapters.tables import read_scores_table
+    from xl766.catalog import load_indicator_set
+    from xl766.catalog.models import Rule
+    from xl766.engine import Level, score_table
+    from xl766.engine.aggregate import Month, sum_months
+    from xl766.engine.numbers import format_number
+    from xl766.engine.period import Period
+
+    period = Period.parse(args.ky) if args.ky else None
+    if period is None or period.month:
+        raise InputError("--ky phải là một quý (2026-Q3) hoặc một năm (2026): kỳ tổng hợp từ "
+                         "các tháng.")
+    indicator_set = load_indicator_set(args.bo_chi_so)
+    if not any(i.takes_ratio and i.rule is not Rule.MONITOR for i in indicator_set.indicators):
+        raise InputError(f"Bộ {indicator_set.id} chấm bằng điểm nhập, không có số hồ sơ để cộng "
+                         "dồn: bộ chỉ số chưa quy định cách tính điểm quý, năm từ các tháng.")
+    target = Path(args.output)
+    if target.suffix.lower() != ".csv":
+        raise InputError(f"Tệp kết quả '{target.name}' phải có đuôi .csv.")
+    sources = [Path(p) for p in args.paths]
+    files.check_output(target, inputs=tuple(sources), overwrite=args.ghi_de)
+    months = [Month(path.name, read_scores_table(path).frame) for path in sources]
+    expected = len(period.months())
+    if len(months) != expected and not args.chap_nhan_thieu:
+        raise InputError(f"Kỳ {period} gồm {expected} tháng nhưng có {len(months)} tệp: thêm "
+                         "tệp còn thiếu, hoặc dùng --chap-nhan-thieu để tổng hợp với số tháng "
+                         "đang có.")
+    built = sum_months(months, indicator_set, partial=args.chap_nhan_thieu)
+    errors = [(name, f) for name, f in built.findings if f.level is Level.ERROR]
+    for name, finding in built.findings:
+        if finding.level is not Level.ERROR:
+            print(finding.describe(name or "Tổng hợp"), file=sys.stderr)
+    if errors:
+        print(f"Số liệu các tháng có {len(errors)} lỗi; chưa ghi gì:", file=sys.stderr)
+        for name, finding in errors:
+            print(finding.describe(name), file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    scores = score_table(built.table, indicator_set)
+    files.write_atomically(target, lambda tmp: safe_text.write_csv(
+        built.table, tmp, for_people=not args.csv_may), overwrite=args.ghi_de)
+    scored = int(scores.summary["band"].notna().sum())
+    print(f"Đã tổng hợp {format_number(len(built.table))} đơn vị từ {len(months)} tháng thành kỳ "
+          f"{period} vào '{target}' (cộng số hồ sơ, không lấy trung bình tỷ lệ); "
+          f"{format_number(scored)} đơn vị đủ số liệu để xếp loại.")
+    return 0
+
+
 def cmd_nhap_cong(args) -> int:
     from xl766.adapters import files, safe_text
     from xl766.adapters.tables import SCORES_SHEET
@@ -382,6 +449,8 @@ def cmd_nhap_cong(args) -> int:
         settings = output.settings_for(capture, indicator_set.id, capture.province_row())
         files.write_atomically(target, lambda tmp: output.write_xlsx(
             table, tmp, settings, output.source_rows(capture)), overwrite=args.ghi_de)
+    if not args.khong_luu and capture.period is not None:
+        _record_portal(args, capture, indicator_set.id, scores)
     checked = scores.reconciliation()
     print(f"Đã ghi {len(table)} đơn vị, kỳ {capture.period}, vào '{target}'. Đối chiếu: "
           f"{format_number(len(checked))} điểm Cổng công bố, {int(checked['differs'].sum())} "
@@ -514,6 +583,19 @@ def build_parser() -> argparse.ArgumentParser:
     history.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
     history.set_defaults(func=cmd_lich_su)
 
+    combine = commands.add_parser("tong-hop-ky", help="tổng hợp quý hoặc năm từ số liệu các "
+                                  "tháng: cộng số hồ sơ từng đơn vị rồi chấm điểm")
+    combine.add_argument("paths", nargs="+", metavar="THANG", help="bảng của từng tháng "
+                         "(.csv/.xlsx, cột X/tu và X/mau)")
+    combine.add_argument("--ky", required=True, metavar="KỲ", help="quý 2026-Q3 hoặc năm 2026")
+    combine.add_argument("--bo-chi-so", required=True, metavar="ID")
+    combine.add_argument("-o", "--output", required=True, metavar="OUT.csv")
+    combine.add_argument("--chap-nhan-thieu", action="store_true",
+                         help="chấm cả đơn vị thiếu tháng, với các tháng đang có")
+    combine.add_argument("--csv-may", action="store_true", help=_CSV_FOR_PROGRAMS)
+    combine.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
+    combine.set_defaults(func=cmd_tong_hop_ky)
+
     template = commands.add_parser("tao-mau", help="tạo tệp mẫu Excel có macro (.xlsm)")
     template.add_argument("-o", "--output", required=True, metavar="OUT.xlsm")
     template.add_argument("--bo-chi-so", required=True, metavar="ID",
@@ -543,6 +625,8 @@ def build_parser() -> argparse.ArgumentParser:
     portal.add_argument("--bo-chi-so", default="766-2026", metavar="ID",
                         help="bộ chỉ số để kiểm tra bảng (mặc định 766-2026)")
     portal.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
+    portal.add_argument("--lich-su", metavar="LICH_SU.sqlite3", help="tệp lịch sử các kỳ")
+    portal.add_argument("--khong-luu", action="store_true", help="không ghi kỳ này vào lịch sử")
     portal.add_argument("--csv-may", action="store_true",
                         help=_CSV_FOR_PROGRAMS)
     portal.set_defaults(func=cmd_nhap_cong)
