@@ -1,6 +1,7 @@
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -59,6 +60,12 @@ def soffice(tmp_path: Path, *arguments: str) -> None:
     subprocess.run([SOFFICE, "--headless", "--norestore",
                     f"-env:UserInstallation=file://{tmp_path}/profile", *arguments],
                    check=True, capture_output=True, timeout=180)
+
+
+# fixtures shared by a whole module run before the per-test one below: they too keep their
+# history away from the user's data folder
+os.environ["XL766_LICH_SU"] = str(Path(tempfile.mkdtemp(prefix="xl766-lich-su-"))
+                                  / "lich-su.sqlite3")
 
 
 @pytest.fixture(autouse=True)

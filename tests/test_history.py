@@ -321,3 +321,43 @@ def test_a_unit_missing_a_month_is_named_and_left_unscored(tmp_path, capsys):
     code, _, err = run_cli(capsys, "tong-hop-ky", *months, "--ky", "2026-Q3", "--bo-chi-so",
                            "dienbien-459-2023", "-o", tmp_path / "y.csv")
     assert code == 2 and "chấm bằng điểm nhập" in err
+
+
+def _national(tmp_path, scores: dict[str, float], name: str) -> Path:
+    """A national service-results answer (34 provinces), shaped like the shipped Gia Lai one:
+    its first 34 entries renamed as provinces T01…T34, T99 being ours."""
+    answer = json.loads((EXAMPLES / "cong" / "gia-lai-2026-02" / "service-results.json")
+                        .read_text(encoding="utf-8"))
+    entries = answer["data"]["evaluation"] = answer["data"]["evaluation"][:34]
+    for number, entry in enumerate(entries, start=1):
+        code = "T99" if number == 34 else f"T{number:02d}"
+        entry |= {"departmentCode": code, "departmentName": f"UBND tỉnh {code}",
+                  "childGroup": "PROVINCE", "totalScore": scores.get(code, 40 + number)}
+    path = tmp_path / name
+    path.write_text(json.dumps(answer, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_the_office_among_its_peers(tmp_path, capsys):
+    from docx import Document
+
+    settings = SETTINGS + 'ma_tinh_cong = "T99"\n'
+    for month, ours in (("2026-09", 60.5), ("2026-10", 68.2)):
+        table, config = _month(tmp_path, month)
+        config.write_text(settings.replace('ky_bao_cao = "2026-10"', f'ky_bao_cao = "{month}"'),
+                          encoding="utf-8")
+        peers = _national(tmp_path, {"T99": ours}, f"ca-nuoc-{month}.json")
+        out = tmp_path / f"bc-{month}.docx"
+        code, _, err = run_cli(capsys, "tao-bao-cao", table, "-o", tmp_path / f"{month}.xlsx",
+                               "--cau-hinh", config, "--van-ban", out, "--mau-van-ban",
+                               "cong-van", "--dong-cap", peers)
+        assert code == 0, err
+    texts = [p.text for p in Document(out).paragraphs]
+    # T01…T33 score 41…73: 60,5 is 14th of 34 (13 above it), 68,2 is 6th (T29…T33 above)
+    sentence = next(t for t in texts if t.startswith("Tháng 10 năm 2026, UBND tỉnh Thử Nghiệm"))
+    assert sentence.endswith(", đứng thứ 06/34 (tăng 8 bậc).")
+    assert not any("thứ hạng so với các địa phương" in t for t in texts)
+    code, _, err = run_cli(capsys, "tao-bao-cao", table, "-o", tmp_path / "x.xlsx",
+                           "--cau-hinh", config, "--dong-cap", _national(tmp_path, {}, "n.json")
+                           .with_name("khong-co.json"))
+    assert code == 2 and "khong-co.json" in err

@@ -225,7 +225,8 @@ def cmd_tao_bao_cao(args) -> int:
                             settings_file=args.cau_hinh, overwrite=args.ghi_de,
                             document_path=Path(args.van_ban) if args.van_ban else None,
                             form=args.mau_van_ban, history_path=args.lich_su,
-                            record=not args.khong_luu, comparison=args.so_sanh)
+                            record=not args.khong_luu, comparison=args.so_sanh,
+                            peers_path=args.dong_cap)
     warnings = [f for f in content.findings if f.finding.level is Level.WARNING]
     draft = f" và văn bản '{args.van_ban}'" if args.van_ban else ""
     said = (f"{len(warnings)} cảnh báo, xem trang 'Kiểm tra'" if warnings
@@ -562,6 +563,9 @@ def build_parser() -> argparse.ArgumentParser:
                         "(mặc định: Cấu hình lich_su, hoặc thư mục dữ liệu của người dùng)")
     report.add_argument("--khong-luu", action="store_true",
                         help="không ghi kỳ này vào lịch sử")
+    report.add_argument("--dong-cap", metavar="SERVICE_RESULTS.json",
+                        help="câu trả lời service-results của Cổng liệt kê các đơn vị cùng cấp "
+                        "(các tỉnh, hoặc các huyện của tỉnh): thứ hạng của cơ quan")
     report.add_argument("--so-sanh", choices=["ky-truoc", "cung-ky-nam-truoc"],
                         help="so sánh với kỳ liền trước hoặc cùng kỳ năm trước, lấy từ lịch sử "
                         "khi không có --ky-truoc (mặc định: Cấu hình so_sanh)")

@@ -41,7 +41,9 @@ CREATE TABLE records (
     replaced INTEGER NOT NULL DEFAULT 0,
     office_total REAL,
     office_band TEXT,
-    office_groups TEXT NOT NULL
+    office_groups TEXT NOT NULL,
+    office_rank INTEGER,
+    office_peers INTEGER
 );
 CREATE INDEX records_by_period ON records (office, period, replaced);
 CREATE TABLE units (
@@ -154,14 +156,15 @@ class History:
                             (key, scored.period))
             cursor = self.db.execute(
                 "INSERT INTO records (office, office_name, period, set_id, set_json, source, "
-                "source_sha256, recorded_at, office_total, office_band, office_groups) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "source_sha256, recorded_at, office_total, office_band, office_groups, "
+                "office_rank, office_peers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (key, office, scored.period, scored.indicator_set.id,
                  scored.indicator_set.model_dump_json(), source.name if source else None,
                  file_digest(source) if source else None,
                  datetime.now(UTC).isoformat(timespec="seconds"),
                  figures.total if figures else None, figures.band if figures else None,
-                 json.dumps(figures.groups if figures else {})))
+                 json.dumps(figures.groups if figures else {}),
+                 figures.rank if figures else None, figures.peers if figures else None))
             record = cursor.lastrowid
             self.db.executemany("INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 [(record, *row) for row in unit_rows])
@@ -221,12 +224,13 @@ class History:
         """The latest record of a period, or None."""
         try:
             found = self.db.execute(
-                "SELECT id, set_json, office_name, office_total, office_band, office_groups "
-                "FROM records WHERE office = ? AND period = ? AND replaced = 0",
+                "SELECT id, set_json, office_name, office_total, office_band, office_groups, "
+                "office_rank, office_peers FROM records WHERE office = ? AND period = ? AND "
+                "replaced = 0",
                 (office_key(office), period)).fetchone()
             if found is None:
                 return None
-            record, set_json, name, total, band, groups = found
+            record, set_json, name, total, band, groups, rank, peers = found
             units = pd.read_sql_query("SELECT row, name AS unit, code, kind, converted, band, "
                                       "rank, kind_rank FROM units WHERE record = ? ORDER BY row",
                                       self.db, params=(record,)).set_index("row")
@@ -250,7 +254,7 @@ class History:
             {"rank": "Int64", "kind_rank": "Int64"})
         summary["band"] = summary["band"].astype(object).where(summary["band"].notna(), None)
         office = OfficeFigures(name, total, band, {c: tuple(v) for c, v in
-                                                   json.loads(groups).items()})
+                                                   json.loads(groups).items()}, rank, peers)
         return PeriodScores(period, indicator_set,
                             units[["unit", "code", "kind"]].astype(object).where(
                                 units[["unit", "code", "kind"]].notna(), None),

@@ -24,6 +24,8 @@ class OfficeFigures:
     total: float | None
     band: str | None
     groups: dict[str, tuple[float, float]]  # code: (points, maximum), where known
+    rank: int | None = None  # among its peers (the portal's list of provinces or districts)
+    peers: int | None = None
 
 
 @dataclass(frozen=True)

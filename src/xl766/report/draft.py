@@ -113,6 +113,19 @@ def _exact_difference(now: float, before: float) -> float:
     return float(to_float(np.array([ticks[0] - ticks[1]]), np.array([True]))[0])
 
 
+def _standing(office: OfficeFigures, before) -> str:
+    """', đứng thứ 14/34 (tăng 2 bậc)' among its peers, when the portal's list was given."""
+    if office.rank is None:
+        return ""
+    text = f", đứng thứ {office.rank:02d}/{office.peers}"
+    earlier = before[0].rank if before else None
+    if earlier is None:
+        return text
+    places = earlier - office.rank
+    return text + (" (thứ hạng bằng kỳ trước)" if places == 0 else
+                   f" ({'tăng' if places > 0 else 'giảm'} {abs(places)} bậc)")
+
+
 def _group_field(scores: Scores, table: GroupTable, position: int, office: OfficeFigures,
                  own: np.ndarray, image: Callable[[bytes], object],
                  before: tuple[OfficeFigures, dict[str, bool]] | None) -> dict:
@@ -238,15 +251,17 @@ def context(content: ReportContent, kind: str, image: Callable[[bytes], object])
     columns, appendix, appendix_office, appendix_hidden = _appendix(scores)
     office_name = office.name
     period = settings.period.words()
-    office_sentence = (
-        f"{period[:1].upper()}{period[1:]}, {office_name} đạt "
-        f"{_points(office.total, indicator_set.total_max)} điểm"
-        + (f" ({movement(_exact_difference(office.total, before[0].total))})"
-           if before and before[0].total is not None else "")
-        + (f", xếp loại {office.band}." if office.band else ".")
-        if office.total is not None else
-        f"{period[:1].upper()}{period[1:]}, chưa tính được tổng điểm của {office_name}: cần "
-        f"dòng loại '{OFFICE_KIND}' hoặc số hồ sơ của mọi chỉ số.")
+    opening = f"{period[:1].upper()}{period[1:]}, "
+    if office.total is None:
+        office_sentence = (f"{opening}chưa tính được tổng điểm của {office_name}: cần dòng loại "
+                           f"'{OFFICE_KIND}' hoặc số hồ sơ của mọi chỉ số.")
+    else:
+        change = (f" ({movement(_exact_difference(office.total, before[0].total))})"
+                  if before and before[0].total is not None else "")
+        band = f", xếp loại {office.band}" if office.band else ""
+        office_sentence = (f"{opening}{office_name} đạt "
+                           f"{_points(office.total, indicator_set.total_max)} điểm{change}{band}"
+                           f"{_standing(office, before)}.")
     shares = [(g["ten"], found[0] / found[1]) for g, t in zip(groups, tables, strict=True)
               if (found := office.groups.get(t.group.code)) and found[1]]
     lowest = sorted(shares, key=lambda item: item[1])[:2]
@@ -283,7 +298,8 @@ def context(content: ReportContent, kind: str, image: Callable[[bytes], object])
         "doi_chieu": ("" if scores.published.empty
                       else reconciliation_sentence(scores.reconciliation())),
         "so_don_vi": format_number(int(own.sum())),
-        "don_vi_bao_cao": {"ten": office_name, "cau": office_sentence},
+        "don_vi_bao_cao": {"ten": office_name, "cau": office_sentence,
+                           "hang": "" if office.rank is None else f"{office.rank}/{office.peers}"},
         "bang_nhom": [{"stt": g["stt"], "ten": g["ten"], "toi_da": g["toi_da"],
                        "diem": g["diem_chung"].split("/")[0],
                        "ty_le": g["chung"]["ty_le"] if g["chung"] else ""} for g in groups],

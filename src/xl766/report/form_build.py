@@ -324,7 +324,9 @@ def group_report() -> _Form:
     form.heading("I. KẾT QUẢ ĐÁNH GIÁ BỘ CHỈ SỐ")
     form.heading("1. Đối với {{ don_vi_bao_cao.ten }}")
     form.text("{{ don_vi_bao_cao.cau }}")
+    form.tag("{%p if not don_vi_bao_cao.hang %}")
     form.placeholder("thứ hạng so với các đơn vị cùng cấp (theo Cổng DVCQG)")
+    form.tag("{%p endif %}")
     form.table(["STT", "Nhóm chỉ số thành phần", "Điểm tối đa", "Điểm", "Tỷ lệ (%)"],
                ["{{ r.stt }}", "{{ r.ten }}", "{{ r.toi_da }}", "{{ r.diem }}", "{{ r.ty_le }}"],
                "r in bang_nhom", widths_cm=[1.4, 7.1, 2.5, 2.5, 2.5])
@@ -357,7 +359,10 @@ def letter() -> _Form:
     form.text("{{ nguoi_co_y_kien }} có ý kiến như sau:", bold=True)
     form.heading("1. Công khai kết quả {{ ky }}")
     form.text("{{ don_vi_bao_cao.cau }}")
-    form.placeholder("ngày tra cứu số liệu và thứ hạng so với các địa phương")
+    form.placeholder("ngày tra cứu số liệu")
+    form.tag("{%p if not don_vi_bao_cao.hang %}")
+    form.placeholder("thứ hạng so với các địa phương")
+    form.tag("{%p endif %}")
     form.tag("{%p for g in nhom %}")
     form.text("1.{{ g.stt }}. Điểm {{ g.ten_thuong }}: {{ g.diem_chung }} điểm{{ g.thay_doi }}.",
               bold=True)

@@ -75,6 +75,18 @@ def _is_an_earlier_period(current_path: Path, previous_path: Path, settings: Rep
                              f"kỳ này của '{mine}': không so sánh được.")
 
 
+def _ranked_among_peers(office, settings: ReportSettings):
+    """The office's rank in the portal's list of its peers (Cấu hình dong_cap, --dong-cap)."""
+    from xl766.portal.peers import peer_rank, read_peers
+
+    if not settings.ma_tinh_cong:
+        raise InputError("dong_cap cần ma_tinh_cong (mã của cơ quan trên Cổng, vd H44) để tìm "
+                         "cơ quan trong danh sách đồng cấp.")
+    path = Path(settings.dong_cap)
+    rank, count = peer_rank(read_peers(path), settings.ma_tinh_cong.strip(), path.name)
+    return replace(office, rank=rank, peers=count)
+
+
 def office_name(settings: ReportSettings) -> str:
     """Who the history files a period under: the province's portal code, else the office."""
     return (settings.ma_tinh_cong or settings.co_quan_bao_cao or settings.ten_co_quan
@@ -102,7 +114,8 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
                   overwrite: bool = False, source: ReportInput | None = None,
                   document_path: Path | None = None, form: str | None = None,
                   history_path: Path | None = None, record: bool = True,
-                  comparison: str | None = None) -> ReportContent:
+                  comparison: str | None = None, peers_path: Path | None = None
+                  ) -> ReportContent:
     """Read the filled template (or a wide table), check everything, write the appendix workbook
     and, when asked, the Word draft.
 
@@ -121,7 +134,8 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
     settings = base.overridden(ky_bao_cao=period, ten_co_quan=issuer,
                                bo_chi_so=indicator_set, mau_van_ban=form,
                                lich_su=str(history_path) if history_path else None,
-                               so_sanh=comparison)
+                               so_sanh=comparison,
+                               dong_cap=str(peers_path) if peers_path else None)
     form_file = form_path(settings.mau_van_ban)  # a wrong name is said before any work
     document_word = DOCUMENT_WORDS[form_kind(form_file)]
     if not settings.bo_chi_so:
@@ -152,6 +166,8 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
             lines = [f"Số liệu có {len(content.errors)} lỗi; chưa lập báo cáo:"]
             lines += [e.finding.describe(e.sheet) for e in content.errors]
             raise InputError("\n".join(lines))
+        if settings.dong_cap:
+            content = replace(content, office=_ranked_among_peers(content.office, settings))
         if store and record:
             store.record(office, period_scores(content.scores, str(settings.period),
                                                content.office), input_path)
