@@ -361,3 +361,35 @@ def test_the_office_among_its_peers(tmp_path, capsys):
                            "--cau-hinh", config, "--dong-cap", _national(tmp_path, {}, "n.json")
                            .with_name("khong-co.json"))
     assert code == 2 and "khong-co.json" in err
+
+
+def test_renamed_and_merged_units_are_mapped_by_a_small_table(tmp_path, capsys):
+    _report(tmp_path, capsys, "2026-09")
+    table, config = _month(tmp_path, "2026-10")
+    frame = pd.read_csv(table)
+    frame.loc[frame["ten_don_vi"] == "UBND xã Mẫu 05", "ten_don_vi"] = "UBND phường Mới"
+    frame.loc[frame["ten_don_vi"] == "UBND xã Mẫu 05", "ma_don_vi"] = "T99.9005"
+    # the 2025 way: Mẫu 06 and Mẫu 07 merged into one commune
+    frame.loc[frame["ten_don_vi"] == "UBND xã Mẫu 06", ["ten_don_vi", "ma_don_vi"]] = [
+        "UBND xã Hợp Nhất", "T99.9006"]
+    frame = frame[frame["ten_don_vi"] != "UBND xã Mẫu 07"]
+    frame.loc[frame["ten_don_vi"] == "UBND xã Mẫu 05", "ten_don_vi"] = "UBND phường Mới"
+    frame.to_csv(table, index=False)
+    mapping = tmp_path / "ghep.csv"
+    mapping.write_text("hien_nay,truoc_day\nT99.9005,T99.0005\nUBND xã Hợp Nhất,T99.0006\n"
+                       "UBND xã Hợp Nhất,T99.0007\n", encoding="utf-8")
+    out = tmp_path / "oct.xlsx"
+    code, _, err = run_cli(capsys, "tao-bao-cao", table, "-o", out, "--cau-hinh", config,
+                           "--ghep-don-vi", mapping)
+    assert code == 0, err
+    rows = _rows(load_workbook(out)["Biểu 01"])
+    header = next(r for r in rows if r and r[0] == "STT")
+    sub = rows[rows.index(header) + 1]
+    column = [*header].index("So với kỳ trước") if "So với kỳ trước" in header else None
+    assert column is not None
+    renamed = next(r for r in rows if r[1] == "UBND phường Mới")
+    merged = next(r for r in rows if r[1] == "UBND xã Hợp Nhất")
+    prev = [*sub].index("Điểm kỳ trước")
+    assert renamed[prev] is not None and merged[prev] is None
+    said = " ".join(str(v) for r in _rows(load_workbook(out)["Kiểm tra"]) for v in r if v)
+    assert "sáp nhập từ T99.0006, T99.0007" in said

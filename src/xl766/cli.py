@@ -226,7 +226,7 @@ def cmd_tao_bao_cao(args) -> int:
                             document_path=Path(args.van_ban) if args.van_ban else None,
                             form=args.mau_van_ban, history_path=args.lich_su,
                             record=not args.khong_luu, comparison=args.so_sanh,
-                            peers_path=args.dong_cap)
+                            peers_path=args.dong_cap, renamed_path=args.ghep_don_vi)
     warnings = [f for f in content.findings if f.finding.level is Level.WARNING]
     draft = f" và văn bản '{args.van_ban}'" if args.van_ban else ""
     said = (f"{len(warnings)} cảnh báo, xem trang 'Kiểm tra'" if warnings
@@ -566,6 +566,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--dong-cap", metavar="SERVICE_RESULTS.json",
                         help="câu trả lời service-results của Cổng liệt kê các đơn vị cùng cấp "
                         "(các tỉnh, hoặc các huyện của tỉnh): thứ hạng của cơ quan")
+    report.add_argument("--ghep-don-vi", metavar="GHEP.csv", help="đơn vị đổi tên hay sáp nhập: "
+                        "cột hien_nay, truoc_day (tên hoặc mã), để so sánh với kỳ trước")
     report.add_argument("--so-sanh", choices=["ky-truoc", "cung-ky-nam-truoc"],
                         help="so sánh với kỳ liền trước hoặc cùng kỳ năm trước, lấy từ lịch sử "
                         "khi không có --ky-truoc (mặc định: Cấu hình so_sanh)")

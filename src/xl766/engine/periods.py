@@ -97,15 +97,30 @@ def comparable_groups(current: IndicatorSet, previous: IndicatorSet) -> dict[str
     return {g.code: _rules(current, g.code) == _rules(previous, g.code) for g in current.groups}
 
 
-def match_units(current: pd.DataFrame, previous: pd.DataFrame) -> tuple[dict, list[str]]:
-    """Each current unit's row last period: by code, else by normalised name, else by a name
-    that differs only in diacritics (said in a note); a coded unit is matched by code only."""
+def match_units(current: pd.DataFrame, previous: pd.DataFrame,
+                renamed: dict[str, list[str]] | None = None) -> tuple[dict, list[str]]:
+    """Each current unit's row last period: through ``renamed`` (a unit's code or name now →
+    its codes or names then), by code, else by normalised name, else by a name that differs
+    only in diacritics (said in a note); a coded unit is matched by code only. A unit merged
+    from several is not compared (said)."""
     by_code = {c: label for label, c in previous["code"].items() if c}
     by_name = {normalise(n): label for label, n in previous["unit"].items() if n}
     by_fold = {fold(n): label for label, n in previous["unit"].items() if n}
+    renamed = {normalise(k): v for k, v in (renamed or {}).items()}
     notes, matched = [], {}
     for label, unit, code in zip(current.index, current["unit"].tolist(),
                                  current["code"].tolist(), strict=True):
+        earlier = renamed.get(normalise(code or "")) or renamed.get(normalise(unit or ""))
+        if earlier:
+            found = [by_code.get(e, by_name.get(normalise(e))) for e in earlier]
+            if len(earlier) > 1:
+                notes.append(f"'{unit}' sáp nhập từ {', '.join(earlier)}: không so sánh với kỳ "
+                             "trước")
+            elif found[0] is None:
+                notes.append(f"'{unit}': không thấy '{earlier[0]}' (tên cũ) trong kỳ trước")
+            else:
+                matched[label] = found[0]
+            continue
         found = by_code.get(code) if code else None
         if found is None and not (code and by_code):
             found = by_name.get(normalise(unit or ""))
@@ -126,11 +141,12 @@ def _difference(now: np.ndarray, before: np.ndarray) -> np.ndarray:
     return to_float(a - b, known_a & known_b)
 
 
-def compare(current: Scores, previous: PeriodScores) -> tuple[pd.DataFrame, list[str]]:
+def compare(current: Scores, previous: PeriodScores,
+            renamed: dict[str, list[str]] | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Per current unit (index = its row label) the previous period's converted total, band,
     rank and group points, and the changes: ``delta`` (points), ``rank_change`` (places up),
     ``G/delta`` per group scored by the same rules in both periods (else NaN)."""
-    matched, notes = match_units(current.units, previous.units)
+    matched, notes = match_units(current.units, previous.units, renamed)
     labels = current.summary.index
     where = np.array([matched.get(label, -1) for label in labels])
     found = where >= 0

@@ -23,14 +23,15 @@ class Thresholds:
     group_shares: tuple[float, ...] = (50.0, 70.0)  # % of a group's maximum
 
 
-def unit_series(current: Scores, period: str, past: list[PeriodScores]) -> pd.DataFrame:
+def unit_series(current: Scores, period: str, past: list[PeriodScores],
+                renamed: dict[str, list[str]] | None = None) -> pd.DataFrame:
     """Per unit of the current period (the office's own row left out): its converted total in
     each period, oldest first, the current one last; NaN where it was not found or unscored."""
     own = ~is_office(current.units["kind"].tolist())
     units = current.units[own]
     frame = pd.DataFrame({"unit": units["unit"]}, index=units.index)
     for earlier in past[-(MOST_PERIODS - 1):]:
-        matched, _ = match_units(units, earlier.units)
+        matched, _ = match_units(units, earlier.units, renamed)
         values = earlier.summary["converted"]
         frame[earlier.period] = [values.iloc[matched[label]] if label in matched else np.nan
                                  for label in units.index]

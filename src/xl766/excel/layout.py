@@ -83,6 +83,8 @@ SETTING_HELP = {
     "kinh_gui": "Nơi kính gửi của công văn, cách nhau bằng dấu chấm phẩy.",
     "lich_su": "Tệp lịch sử các kỳ (để trống: thư mục dữ liệu của người dùng).",
     "so_sanh": "So sánh với: ky-truoc (kỳ liền trước) hoặc cung-ky-nam-truoc.",
+    "ghep_don_vi": "Tệp .csv hai cột hien_nay, truoc_day (tên hoặc mã): đơn vị đổi tên hay sáp "
+                   "nhập, để so sánh với kỳ trước.",
     "dong_cap": "Tệp service-results (.json) của Cổng liệt kê các đơn vị cùng cấp, để xếp hạng "
                 "cơ quan (cần ma_tinh_cong).",
     "canh_bao_giam_diem": "Cảnh báo khi tổng điểm giảm từ chừng này điểm so với kỳ trước.",

@@ -118,10 +118,11 @@ def _previous_from_file(previous_source: ReportInput, indicator_set: IndicatorSe
 def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportSettings,
              previous_source: ReportInput | None = None, *,
              previous_period: PeriodScores | None = None,
-             history: tuple[PeriodScores, ...] = ()) -> ReportContent:
+             history: tuple[PeriodScores, ...] = (),
+             renamed: dict[str, list[str]] | None = None) -> ReportContent:
     """Everything the report shows. The period compared with comes from a file
     (``previous_source``) or the history (``previous_period``); ``history`` holds the earlier
-    periods, oldest first, for the trends."""
+    periods, oldest first, for the trends; ``renamed`` maps a unit now to its names then."""
     checked = check_input(source, indicator_set)
     scores, fee_table, digit_table = checked.scores, checked.fees, checked.digitisation
     findings = list(checked.findings)
@@ -144,14 +145,14 @@ def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportS
             return ReportContent(settings, indicator_set, scores, fee_table, digit_table, None,
                                  [], findings, target)
     if previous_period is not None:
-        previous, notes = compare(scores, previous_period)
+        previous, notes = compare(scores, previous_period, renamed)
         collect(f"Kỳ {previous_period.period}", [Finding(Level.NOTE, n) for n in notes])
         paragraphs += [(HEADING, f"2. Thay đổi so với {_period_words(previous_period.period)}"),
                        *[(TEXT, line) for line in text.changes(scores, previous)]]
     office = office_figures(scores, settings.ten_co_quan or "Cơ quan báo cáo")
     trend = None
     if history:
-        units = unit_series(scores, str(settings.period), list(history))
+        units = unit_series(scores, str(settings.period), list(history), renamed)
         trend = Trend(units, office_series(list(history), str(settings.period), office),
                       alerts(scores, previous, units, settings.thresholds()))
     if fee_table is not None and target is not None and "ty_le_truc_tuyen" in fee_table.rows:

@@ -87,6 +87,27 @@ def _ranked_among_peers(office, settings: ReportSettings):
     return replace(office, rank=rank, peers=count)
 
 
+def _renamed(path: str) -> dict[str, list[str]]:
+    """The units renamed or merged since earlier periods: a .csv with columns hien_nay (the unit
+    now, name or code) and truoc_day (one of its names or codes then; a merged unit has several
+    rows)."""
+    if not path:
+        return {}
+    from xl766.adapters.tables import read_table
+    from xl766.engine.inputs import texts
+
+    table = read_table(Path(path)).frame
+    missing = {"hien_nay", "truoc_day"} - set(table.columns)
+    if missing:
+        raise InputError(f"Tệp ghép đơn vị '{Path(path).name}' thiếu cột "
+                         f"{', '.join(sorted(missing))} (cần hien_nay, truoc_day).")
+    renamed: dict[str, list[str]] = {}
+    for now, then in zip(texts(table["hien_nay"]), texts(table["truoc_day"]), strict=True):
+        if now and then:
+            renamed.setdefault(now, []).append(then)
+    return renamed
+
+
 def office_name(settings: ReportSettings) -> str:
     """Who the history files a period under: the province's portal code, else the office."""
     return (settings.ma_tinh_cong or settings.co_quan_bao_cao or settings.ten_co_quan
@@ -114,8 +135,8 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
                   overwrite: bool = False, source: ReportInput | None = None,
                   document_path: Path | None = None, form: str | None = None,
                   history_path: Path | None = None, record: bool = True,
-                  comparison: str | None = None, peers_path: Path | None = None
-                  ) -> ReportContent:
+                  comparison: str | None = None, peers_path: Path | None = None,
+                  renamed_path: Path | None = None) -> ReportContent:
     """Read the filled template (or a wide table), check everything, write the appendix workbook
     and, when asked, the Word draft.
 
@@ -135,7 +156,8 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
                                bo_chi_so=indicator_set, mau_van_ban=form,
                                lich_su=str(history_path) if history_path else None,
                                so_sanh=comparison,
-                               dong_cap=str(peers_path) if peers_path else None)
+                               dong_cap=str(peers_path) if peers_path else None,
+                               ghep_don_vi=str(renamed_path) if renamed_path else None)
     form_file = form_path(settings.mau_van_ban)  # a wrong name is said before any work
     document_word = DOCUMENT_WORDS[form_kind(form_file)]
     if not settings.bo_chi_so:
@@ -160,7 +182,8 @@ def create_report(input_path: Path, output_path: Path, *, indicator_set: str | N
         from_store = (store.load(office, str(settings.comparison_period()))
                       if store and previous is None else None)
         content = replace(assemble(source, indicator_set, settings, previous,
-                                   previous_period=from_store, history=tuple(earlier)),
+                                   previous_period=from_store, history=tuple(earlier),
+                                   renamed=_renamed(settings.ghep_don_vi)),
                           document_word=document_word)
         if content.errors:
             lines = [f"Số liệu có {len(content.errors)} lỗi; chưa lập báo cáo:"]

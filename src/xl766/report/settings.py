@@ -95,6 +95,7 @@ class ReportSettings:
     # The history: where it is kept (blank: the user's data folder), what a period compares with
     lich_su: str = ""
     dong_cap: str = ""  # a portal service-results answer listing the office's peers (.json)
+    ghep_don_vi: str = ""  # a .csv: hien_nay, truoc_day (a renamed or merged unit's old names)
     so_sanh: str = "ky-truoc"  # or "cung-ky-nam-truoc": the same period a year before
     canh_bao_giam_diem: str = "0,5"
     canh_bao_giam_lien_tiep: str = "3"
