@@ -187,6 +187,56 @@ def cmd_cham_diem(args) -> int:
     return 0
 
 
+def cmd_cai_thien(args) -> int:
+    from xl766.adapters import files, safe_text
+    from xl766.adapters import plans as plan_output
+    from xl766.adapters.tables import read_scores_table
+    from xl766.catalog import load_indicator_set
+    from xl766.engine import Level, score_table
+    from xl766.engine.plans import ASSUMPTION, describe, plan_units
+
+    indicator_set = load_indicator_set(args.bo_chi_so)
+    output = Path(args.output) if args.output else None
+    if output is not None:
+        if output.suffix.lower() != ".csv":
+            print("Tệp kết quả phải là .csv.", file=sys.stderr)
+            return EXIT_INPUT_ERROR
+        files.check_output(output, inputs=(Path(args.input),), overwrite=args.ghi_de)
+    table = read_scores_table(Path(args.input), args.trang)
+    scores = score_table(table.frame, indicator_set)
+    if scores.has_errors:
+        errors = [f for f in scores.findings if f.level is Level.ERROR]
+        print(f"Bảng '{table.sheet}' có {len(errors)} lỗi; chưa tính kế hoạch:", file=sys.stderr)
+        _report_findings(errors, table.sheet, levels={Level.ERROR})
+        return EXIT_INPUT_ERROR
+    plans = plan_units(scores)
+    if args.json:
+        print(plan_output.to_json(scores, plans))
+        return 0
+    if output is not None:
+        frame = plan_output.table(scores, plans)
+        files.write_atomically(output, lambda tmp: safe_text.write_csv(
+            frame.astype(object).where(frame.notna(), None), tmp, for_people=not args.csv_may),
+            overwrite=args.ghi_de)
+        print(f"Đã ghi kế hoạch của {len(frame)} đơn vị vào '{output}' ({ASSUMPTION}).")
+        return 0
+    names = {i.code: i.name for i in indicator_set.indicators}
+    print(f"Kế hoạch cải thiện ({ASSUMPTION}):")
+    for unit, plan in zip(scores.units["unit"].tolist(), plans, strict=True):
+        if plan.band is None:
+            print(f"- {unit}: chưa đủ số liệu để xếp loại")
+        elif plan.next_band is None:
+            print(f"- {unit}: {plan.band}, loại cao nhất")
+        elif plan.plans:
+            first = plan.plans[0]
+            print(f"- {unit}: {plan.band} → {first.band}: {describe(first, names)} "
+                  f"(cộng {first.dossiers} hồ sơ)")
+        else:
+            why = plan.unreachable or "không tính được"
+            print(f"- {unit}: {plan.band} → {plan.next_band}: {why}")
+    return 0
+
+
 _NAME_WIDTH = 56
 
 
@@ -541,6 +591,19 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("--csv-may", action="store_true",
                        help=_CSV_FOR_PROGRAMS)
     score.set_defaults(func=cmd_cham_diem)
+
+    improve = commands.add_parser("cai-thien", help="số hồ sơ ít nhất để mỗi đơn vị lên loại kế "
+                                  "tiếp, từ số hồ sơ của chính đơn vị")
+    improve.add_argument("input", metavar="TABLE", help="bảng đơn vị (.csv/.xlsx) có tử số/mẫu số")
+    improve.add_argument("--bo-chi-so", default="766-2026", metavar="ID",
+                         help="mã bộ chỉ số (mặc định 766-2026) hoặc tệp .toml")
+    improve.add_argument("--trang", metavar="SHEET", help="tên trang trong .xlsx")
+    shown = improve.add_mutually_exclusive_group()
+    shown.add_argument("--json", action="store_true", help="in kế hoạch dạng JSON ra stdout")
+    shown.add_argument("-o", "--output", metavar="OUT.csv", help="ghi bảng kế hoạch ra .csv")
+    improve.add_argument("--csv-may", action="store_true", help=_CSV_FOR_PROGRAMS)
+    improve.add_argument("--ghi-de", action="store_true", help="cho phép ghi đè OUT đã có")
+    improve.set_defaults(func=cmd_cai_thien)
 
     report = commands.add_parser("tao-bao-cao", help="lập bộ biểu báo cáo tháng (.xlsx)")
     report.add_argument("input", metavar="INPUT",

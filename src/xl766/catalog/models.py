@@ -90,6 +90,9 @@ class Indicator(Cited):
     rule: Rule
     target_percent: Percent | None = None
     zero_denominator: ZeroDenominator = ZeroDenominator.ZERO
+    # Whether a unit can raise it with its own dossiers (False: the province's to act on, e.g.
+    # publishing procedures on time); only these enter a unit's improvement plan.
+    actionable: bool = True
 
     @model_validator(mode="after")
     def _rule_fits(self) -> Indicator:

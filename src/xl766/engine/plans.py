@@ -1,0 +1,246 @@
+"""What a unit must do to gain points, from its own counts: per indicator the dossiers still
+needed for full points, and the fewest dossiers that lift the unit to the next band.
+
+Assumption (said in every output): the denominator stays, and k more of its dossiers meet the
+criterion. Points are the set's own (rounded as it rounds), so a plan applied to the counts and
+rescored by the engine reaches the band; the fewest dossiers come from an exact search over the
+set's point units (cents for 766), not a greedy guess."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from xl766.catalog.models import ConversionMethod, Indicator, IndicatorSet, Rule
+from xl766.engine.exact import TICK_DIGITS, as_ticks, decimal_fraction
+from xl766.engine.scoring import Scores, Status, point_decimals
+
+_CHUNK = 256
+ASSUMPTION = ("giả định mẫu số giữ nguyên và thêm k hồ sơ của mẫu số đạt yêu cầu (đúng hạn, "
+              "trực tuyến, số hóa …)")
+
+
+@dataclass(frozen=True)
+class IndicatorGain:
+    indicator: str
+    dossiers_to_max: int | None  # None: full points need more than the denominator allows
+    points_to_max: float
+    points_per_dossier: float  # before the set's rounding
+    actionable: bool  # the unit can act on it (catalog)
+
+
+@dataclass(frozen=True)
+class Step:
+    indicator: str
+    dossiers: int
+    points: float
+
+
+@dataclass(frozen=True)
+class Plan:
+    band: str
+    dossiers: int
+    total_after: float
+    steps: tuple[Step, ...]
+
+
+@dataclass
+class UnitPlan:
+    total: float | None
+    band: str | None
+    next_band: str | None
+    plans: list[Plan] = field(default_factory=list)  # next band, then the band after
+    gains: list[IndicatorGain] = field(default_factory=list)
+    unreachable: str = ""  # why the next band cannot be reached by the unit's own dossiers
+    without_counts: list[str] = field(default_factory=list)  # lost points, no tử/mẫu given
+
+
+def _fraction_parts(value: float) -> tuple[int, int]:
+    fraction = decimal_fraction(value)
+    return fraction.numerator, fraction.denominator
+
+
+def _scaled_max(indicator: Indicator, places: int) -> int:
+    return int(decimal_fraction(indicator.max_points) * places)
+
+
+def _first_reaching(indicator: Indicator, values: np.ndarray, denominator: int,
+                    places: int) -> np.ndarray:
+    """The fewest numerators whose points (in 10^-digits, rounded half-up) reach each value."""
+    p_num, p_den = _fraction_parts(indicator.max_points)
+    scale = Fraction(denominator)
+    full_at = None
+    if indicator.rule is Rule.TARGET:
+        target = decimal_fraction(indicator.target_percent) / 100
+        scale = target * denominator
+        full_at = -(-target.numerator * denominator // target.denominator)
+    # round_half_up(P t / scale) >= v  <=>  t >= (2v - 1) scale / (2 P places)
+    num = scale.numerator * p_den
+    den = scale.denominator * p_num * places * 2
+    reached = [-(-(2 * int(v) - 1) * num // den) for v in values.tolist()]
+    result = np.array(reached, dtype=object)
+    if full_at is not None:
+        result = np.minimum(result, full_at)
+    return result
+
+
+def _gain_table(indicator: Indicator, tu: int, mau: int, base: int, places: int,
+                need: int) -> tuple[np.ndarray, np.ndarray]:
+    """(gains, dossiers): for each gain 1…G in point units, the fewest more dossiers."""
+    top = _scaled_max(indicator, places)
+    most = min(top - base, need)
+    if most <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    gains = np.arange(1, most + 1, dtype=np.int64)
+    firsts = _first_reaching(indicator, base + gains, mau, places)
+    dossiers = np.maximum(firsts - tu, 0).astype(np.int64)
+    reachable = dossiers <= mau - tu
+    gains, dossiers = gains[reachable], dossiers[reachable]
+    # for each number of dossiers only its largest gain matters (one dossier may bring 2,5)
+    last = np.append(dossiers[1:] != dossiers[:-1], True)
+    return gains[last], dossiers[last]
+
+
+def _search(tables: list[tuple[np.ndarray, np.ndarray]], need: int):
+    """Exact: the fewest dossiers gaining at least c point units, for every c up to ``need``,
+    and the choice per indicator to rebuild it (min-plus over the indicators' gain tables)."""
+    infinite = np.iinfo(np.int64).max // 4
+    best = np.full(need + 1, infinite, dtype=np.int64)
+    best[0] = 0
+    wanted = np.arange(need + 1)
+    choices = []
+    for gains, dossiers in tables:
+        if not len(gains):
+            choices.append(np.zeros(need + 1, dtype=np.int64))
+            continue
+        pick = np.zeros(need + 1, dtype=np.int64)
+        through = np.zeros(need + 1, dtype=np.int64)
+        for start in range(0, need + 1, _CHUNK):  # a few MB at a time, whatever the need
+            rows = wanted[start:start + _CHUNK]
+            before = best[np.maximum(rows[:, None] - gains[None, :], 0)] + dossiers[None, :]
+            pick[rows] = np.argmin(before, axis=1)
+            through[rows] = before[np.arange(len(rows)), pick[rows]]
+        better = through < best
+        choices.append(np.where(better, pick + 1, 0))  # 0: none of this indicator
+        best = np.where(better, through, best)
+    return best, choices
+
+
+def _steps(tables, choices, need: int) -> list[tuple[int, int, int]]:
+    """(indicator position, dossiers, gain) per indicator used, rebuilt from the choices."""
+    steps, left = [], need
+    for position in range(len(tables) - 1, -1, -1):
+        choice = int(choices[position][left])
+        if choice:
+            gains, dossiers = tables[position]
+            steps.append((position, int(dossiers[choice - 1]), int(gains[choice - 1])))
+            left = max(left - int(gains[choice - 1]), 0)
+    return steps[::-1]
+
+
+def plan_units(scores: Scores, ahead: int = 2, only=None) -> list[UnitPlan]:
+    """A plan per unit (input order) to the next ``ahead`` bands. Sets that rescale the total
+    (applicable maximum) or score by entered points give gains only where counts were given,
+    and no band plan. ``only``: the positions to search a band plan for (all when None)."""
+    indicator_set: IndicatorSet = scores.indicator_set
+    digits = point_decimals(indicator_set)
+    places = 10**digits
+    to_units = 10 ** (TICK_DIGITS - digits)
+    bands = indicator_set.classification.bands
+    rescaled = indicator_set.conversion.method is ConversionMethod.APPLICABLE_MAX
+    totals, known = as_ticks(scores.summary["total"].to_numpy(float))
+    plans = []
+    for position in range(len(scores.summary)):
+        band = scores.summary["band"].iloc[position]
+        upper = [b for b in bands if known[position] and totals[position] < _ticks(b.min_points)]
+        unit = UnitPlan(float(scores.summary["total"].iloc[position]) if known[position]
+                        else None, band, upper[-1].label if upper and band else None)
+        used = []
+        for indicator in indicator_set.indicators:
+            if indicator.rule is Rule.MONITOR:
+                continue
+            status = scores.indicator_status[indicator.code].iloc[position]
+            points = scores.indicators[indicator.code].iloc[position]
+            counts = scores.counts.get(indicator.code)
+            lost = points == points and points < indicator.max_points
+            if not lost or status != Status.SCORED:
+                continue
+            if counts is None or counts[0][position] != counts[0][position]:
+                unit.without_counts.append(indicator.code)
+                continue
+            tu, mau = int(counts[0][position]), int(counts[1][position])
+            if mau == 0:
+                continue
+            base = int(as_ticks(np.array([points]))[0][0]) // to_units
+            top = _scaled_max(indicator, places)
+            gains, dossiers = _gain_table(indicator, tu, mau, base, places, top - base)
+            per = Fraction(_scaled_max(indicator, places), places) / mau
+            if indicator.rule is Rule.TARGET:
+                per /= decimal_fraction(indicator.target_percent) / 100
+            unit.gains.append(IndicatorGain(
+                indicator.code, int(dossiers[-1]) if len(gains) and gains[-1] == top - base
+                else None, (top - base) / places, float(per), indicator.actionable))
+            if indicator.actionable:
+                used.append((indicator, tu, mau, base))
+        if unit.next_band and not rescaled and known[position] and (
+                only is None or position in only):
+            _band_plans(unit, upper[::-1][:ahead], used, totals[position] // to_units, places,
+                        to_units)
+        plans.append(unit)
+    return plans
+
+
+def _ticks(points: float) -> int:
+    from xl766.engine.exact import constant_ticks
+
+    return constant_ticks(points)
+
+
+def _band_plans(unit: UnitPlan, targets, used, total: int, places: int, to_units: int) -> None:
+    """The fewest dossiers to the next band and the band after."""
+    goals = targets
+    need = _ticks(goals[-1].min_points) // to_units - total
+    tables = [_gain_table(i, tu, mau, base, places, need) for i, tu, mau, base in used]
+    best, choices = _search(tables, need)
+    for goal in goals:
+        wanted = _ticks(goal.min_points) // to_units - total
+        if best[wanted] >= np.iinfo(np.int64).max // 4:
+            if not unit.plans:
+                unit.unreachable = (f"chưa đạt được loại {goal.label} chỉ bằng hồ sơ của đơn "
+                                    "vị: phần điểm còn thiếu thuộc chỉ số ngoài tầm của đơn vị "
+                                    "hoặc chưa có số liệu tử/mẫu")
+            break
+        steps = [Step(used[p][0].code, k, g / places)
+                 for p, k, g in _steps(tables, choices, wanted)]
+        gained = sum(round(s.points * places) for s in steps)
+        unit.plans.append(Plan(goal.label, int(best[wanted]), (total + gained) / places,
+                               tuple(steps)))
+
+
+def describe(plan: Plan, names: dict[str, str]) -> str:
+    """'+10 hồ sơ xử lý trước hạn, đúng hạn (TDGQ.1, +2,00 điểm); +2 TTHC …'."""
+    from xl766.engine.numbers import format_number
+
+    return "; ".join(f"+{format_number(step.dossiers)} {_counted(names.get(step.indicator, ''))} "
+                     f"({step.indicator}, +{format_number(step.points, 2)} điểm)"
+                     for step in plan.steps)
+
+
+def _counted(name: str) -> str:
+    """An indicator's name as what is counted: 'hồ sơ xử lý …', 'TTHC cập nhật …'."""
+    first = name.split(" ", 1)[0]
+    return name if first.isupper() else name[:1].lower() + name[1:]
+
+
+def nearest_first(scores: Scores, most: int) -> set[int]:
+    """The ``most`` positions closest to their next band: the units a report plans for."""
+    gaps = []
+    totals = scores.summary["total"].to_numpy(float)
+    for position, total in enumerate(totals):
+        above = [b.min_points for b in scores.indicator_set.classification.bands
+                 if total == total and b.min_points > total]
+        if above:
+            gaps.append((min(above) - total, position))
+    return {position for _, position in sorted(gaps)[:most]}
