@@ -15,7 +15,7 @@ import numpy as np
 
 from xl766.catalog.models import ConversionMethod, Indicator, IndicatorSet, Rule
 from xl766.engine.exact import TICK_DIGITS, as_ticks, decimal_fraction
-from xl766.engine.scoring import Scores, Status, point_decimals
+from xl766.engine.scoring import Scores, Status, indicator_points, point_decimals
 
 _CHUNK = 256
 ASSUMPTION = ("giả định mẫu số giữ nguyên và thêm k hồ sơ của mẫu số đạt yêu cầu (đúng hạn, "
@@ -25,7 +25,7 @@ ASSUMPTION = ("giả định mẫu số giữ nguyên và thêm k hồ sơ của
 @dataclass(frozen=True)
 class IndicatorGain:
     indicator: str
-    dossiers_to_max: int | None  # None: full points need more than the denominator allows
+    dossiers_to_max: int
     points_to_max: float
     points_per_dossier: float  # before the set's rounding
     actionable: bool  # the unit can act on it (catalog)
@@ -140,6 +140,36 @@ def _steps(tables, choices, need: int) -> list[tuple[int, int, int]]:
     return steps[::-1]
 
 
+@dataclass(frozen=True)
+class _Column:
+    """One indicator's figures for every unit, as plain lists (read once, not per cell)."""
+
+    indicator: Indicator
+    top: int  # maximum, in point units
+    base: list  # points now, in point units; None where unscored or at the maximum
+    tu: list
+    mau: list
+
+
+def _columns(scores: Scores, places: int, to_units: int) -> list[_Column]:
+    columns = []
+    for indicator in scores.indicator_set.indicators:
+        if indicator.rule is Rule.MONITOR:
+            continue
+        code = indicator.code
+        ticks, known = as_ticks(scores.indicators[code].to_numpy(float))
+        top = _scaled_max(indicator, places)
+        units = ticks // to_units
+        scored = known & (scores.indicator_status[code].to_numpy() == Status.SCORED) & (
+            units < top)
+        base = np.where(scored, units, -1).tolist()
+        counts = scores.counts.get(code)
+        tu = counts[0].tolist() if counts else [float("nan")] * len(base)
+        mau = counts[1].tolist() if counts else [float("nan")] * len(base)
+        columns.append(_Column(indicator, top, [b if b >= 0 else None for b in base], tu, mau))
+    return columns
+
+
 def plan_units(scores: Scores, ahead: int = 2, only=None) -> list[UnitPlan]:
     """A plan per unit (input order) to the next ``ahead`` bands. Sets that rescale the total
     (applicable maximum) or score by entered points give gains only where counts were given,
@@ -148,46 +178,44 @@ def plan_units(scores: Scores, ahead: int = 2, only=None) -> list[UnitPlan]:
     digits = point_decimals(indicator_set)
     places = 10**digits
     to_units = 10 ** (TICK_DIGITS - digits)
-    bands = indicator_set.classification.bands
+    limits = [(b, _ticks(b.min_points)) for b in indicator_set.classification.bands]
     rescaled = indicator_set.conversion.method is ConversionMethod.APPLICABLE_MAX
     totals, known = as_ticks(scores.summary["total"].to_numpy(float))
+    total_points = scores.summary["total"].tolist()
+    bands = scores.summary["band"].tolist()
+    columns = _columns(scores, places, to_units)
     plans = []
-    for position in range(len(scores.summary)):
-        band = scores.summary["band"].iloc[position]
-        upper = [b for b in bands if known[position] and totals[position] < _ticks(b.min_points)]
-        unit = UnitPlan(float(scores.summary["total"].iloc[position]) if known[position]
-                        else None, band, upper[-1].label if upper and band else None)
+    for position in range(len(total_points)):
+        band = bands[position]
+        upper = [b for b, limit in limits if known[position] and totals[position] < limit]
+        unit = UnitPlan(float(total_points[position]) if known[position] else None, band,
+                        upper[-1].label if upper and band else None)
         used = []
-        for indicator in indicator_set.indicators:
-            if indicator.rule is Rule.MONITOR:
+        for column in columns:
+            base = column.base[position]
+            if base is None:
                 continue
-            status = scores.indicator_status[indicator.code].iloc[position]
-            points = scores.indicators[indicator.code].iloc[position]
-            counts = scores.counts.get(indicator.code)
-            lost = points == points and points < indicator.max_points
-            if not lost or status != Status.SCORED:
+            tu, mau = column.tu[position], column.mau[position]
+            if tu != tu:
+                unit.without_counts.append(column.indicator.code)
                 continue
-            if counts is None or counts[0][position] != counts[0][position]:
-                unit.without_counts.append(indicator.code)
-                continue
-            tu, mau = int(counts[0][position]), int(counts[1][position])
+            tu, mau = int(tu), int(mau)
             if mau == 0:
                 continue
-            base = int(as_ticks(np.array([points]))[0][0]) // to_units
-            top = _scaled_max(indicator, places)
-            gains, dossiers = _gain_table(indicator, tu, mau, base, places, top - base)
-            per = Fraction(_scaled_max(indicator, places), places) / mau
+            indicator = column.indicator
+            full_at = int(_first_reaching(indicator, np.array([column.top]), mau, places)[0])
+            per = Fraction(column.top, places) / mau
             if indicator.rule is Rule.TARGET:
                 per /= decimal_fraction(indicator.target_percent) / 100
-            unit.gains.append(IndicatorGain(
-                indicator.code, int(dossiers[-1]) if len(gains) and gains[-1] == top - base
-                else None, (top - base) / places, float(per), indicator.actionable))
+            unit.gains.append(IndicatorGain(indicator.code, max(full_at - tu, 0),
+                                            (column.top - base) / places, float(per),
+                                            indicator.actionable))
             if indicator.actionable:
                 used.append((indicator, tu, mau, base))
         if unit.next_band and not rescaled and known[position] and (
                 only is None or position in only):
             _band_plans(unit, upper[::-1][:ahead], used, totals[position] // to_units, places,
-                        to_units)
+                        to_units, indicator_set)
         plans.append(unit)
     return plans
 
@@ -198,7 +226,8 @@ def _ticks(points: float) -> int:
     return constant_ticks(points)
 
 
-def _band_plans(unit: UnitPlan, targets, used, total: int, places: int, to_units: int) -> None:
+def _band_plans(unit: UnitPlan, targets, used, total: int, places: int, to_units: int,
+                indicator_set: IndicatorSet) -> None:
     """The fewest dossiers to the next band and the band after."""
     goals = targets
     need = _ticks(goals[-1].min_points) // to_units - total
@@ -212,11 +241,19 @@ def _band_plans(unit: UnitPlan, targets, used, total: int, places: int, to_units
                                     "vị: phần điểm còn thiếu thuộc chỉ số ngoài tầm của đơn vị "
                                     "hoặc chưa có số liệu tử/mẫu")
             break
-        steps = [Step(used[p][0].code, k, g / places)
-                 for p, k, g in _steps(tables, choices, wanted)]
+        steps = [Step(used[p][0].code, k,
+                      _actual_gain(indicator_set, *used[p], k, places) / places)
+                 for p, k, _ in _steps(tables, choices, wanted)]
         gained = sum(round(s.points * places) for s in steps)
         unit.plans.append(Plan(goal.label, int(best[wanted]), (total + gained) / places,
                                tuple(steps)))
+
+
+def _actual_gain(indicator_set: IndicatorSet, indicator: Indicator, tu: int, mau: int,
+                 base: int, dossiers: int, places: int) -> int:
+    """What ``dossiers`` more really bring, in point units (the search caps gains at the need)."""
+    after = indicator_points(indicator, indicator_set, numerator=tu + dossiers, denominator=mau)
+    return round(after * places) - base
 
 
 def describe(plan: Plan, names: dict[str, str]) -> str:

@@ -18,12 +18,14 @@ from xl766.engine.periods import (
     office_figures,
     period_scores,
 )
+from xl766.engine.plans import nearest_first, plan_units
 from xl766.engine.scoring import tolerance_text
 from xl766.engine.trends import alerts, office_series, unit_series
 from xl766.report.inputs import ReportInput
 from xl766.report.settings import ReportSettings
 
 ONLINE_PAYMENT = "thanh_toan_truc_tuyen"
+PLANNED_UNITS = 500  # the units closest to their next band get a plan in the report
 HEADING, TEXT = "heading", "text"
 
 
@@ -55,6 +57,7 @@ class ReportContent:
     office: OfficeFigures | None = None
     trend: Trend | None = None  # the Theo dõi sheet, when the history has earlier periods
     previous_period: PeriodScores | None = None  # what ``previous`` compares with
+    plans: list | None = None  # plans.UnitPlan per unit (input order), band plans for some
 
     @property
     def errors(self) -> list[SheetFinding]:
@@ -150,6 +153,7 @@ def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportS
         paragraphs += [(HEADING, f"2. Thay đổi so với {_period_words(previous_period.period)}"),
                        *[(TEXT, line) for line in text.changes(scores, previous)]]
     office = office_figures(scores, settings.ten_co_quan or "Cơ quan báo cáo")
+    plans = plan_units(scores, ahead=1, only=nearest_first(scores, PLANNED_UNITS))
     trend = None
     if history:
         units = unit_series(scores, str(settings.period), list(history), renamed)
@@ -171,7 +175,7 @@ def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportS
                    *[(TEXT, f"- {line}") for line in text.weakest_groups(scores)]]
     return ReportContent(settings, indicator_set, scores, fee_table, digit_table, previous,
                          paragraphs, findings, target, office=office, trend=trend,
-                         previous_period=previous_period)
+                         previous_period=previous_period, plans=plans)
 
 
 def _period_words(period: str) -> str:

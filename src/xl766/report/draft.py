@@ -230,6 +230,30 @@ def _improved(content: ReportContent, own: np.ndarray) -> str:
             "Không có đơn vị nào tăng điểm so với kỳ trước.")
 
 
+PLANS_IN_TEXT = 10
+
+
+def _plan_lines(content: ReportContent, own: np.ndarray) -> list[str]:
+    """The weakest units' plans to the next band, computed from this period's counts."""
+    from xl766.engine.plans import describe
+
+    if not content.plans:
+        return []
+    names = {i.code: i.name for i in content.indicator_set.indicators}
+    scores = content.scores
+    lines = []
+    for label in reversed(scores.ranking_order()):
+        position = scores.units.index.get_loc(label)
+        plan = content.plans[position]
+        if own[position] and plan.plans:
+            first = plan.plans[0]
+            lines.append(f"Để đạt loại {first.band}, {scores.units.at[label, 'unit']} cần thêm "
+                         f"ít nhất {format_number(first.dossiers)}: {describe(first, names)}.")
+        if len(lines) == PLANS_IN_TEXT:
+            break
+    return lines
+
+
 def context(content: ReportContent, kind: str, image: Callable[[bytes], object]) -> dict:
     settings, scores, indicator_set = content.settings, content.scores, content.indicator_set
     own = narrative.units_only(scores)
@@ -312,4 +336,5 @@ def context(content: ReportContent, kind: str, image: Callable[[bytes], object])
         "phu_luc_cot": columns, "phu_luc": appendix, "phu_luc_chung": appendix_office,
         "phu_luc_an_bot": appendix_hidden,
         "bieu_do_xep_loai": image(band_chart(f"Xếp loại {period}", _band_counts(scores, own))),
+        "ke_hoach": _plan_lines(content, own),
     }

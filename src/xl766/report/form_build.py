@@ -259,6 +259,15 @@ def _optional(form: _Form, field: str, attached: str | None = None) -> None:
     form.tag("{%p endif %}")
 
 
+def _plans(form: _Form) -> None:
+    """The weakest units' computed plans, said to be computed, before the person's tasks."""
+    form.tag("{%p if ke_hoach %}")
+    form.text("Theo số liệu kỳ này (xl766 tính, giả định mẫu số giữ nguyên và thêm hồ sơ đạt "
+              "yêu cầu), số hồ sơ ít nhất để các đơn vị thấp nhất lên loại kế tiếp:", italic=True)
+    _listed(form, "ke_hoach")
+    form.tag("{%p endif %}")
+
+
 def _ending(form: _Form, word: str) -> None:
     form.text(f"Trên đây là {word} {{{{ trich_yeu_thuong }}}} của {{{{ ten_co_quan }}}}./.")
     form.closing()
@@ -287,6 +296,7 @@ def short_report() -> _Form:
     form.heading("2.2. Tồn tại, hạn chế")
     form.placeholder("tồn tại, hạn chế và nguyên nhân")
     form.heading("3. Phương hướng, nhiệm vụ")
+    _plans(form)
     form.placeholder("nhiệm vụ, giải pháp kỳ tới")
     _ending(form, "Báo cáo")
     return form
@@ -343,6 +353,7 @@ def group_report() -> _Form:
     form.heading("II. NHÓM CHỈ SỐ THÀNH PHẦN")
     _group_sections(form, "")
     form.heading("III. NHIỆM VỤ, GIẢI PHÁP")
+    _plans(form)
     form.placeholder("nhiệm vụ, giải pháp kỳ tới")
     _ending(form, "Báo cáo")
     return form
@@ -377,6 +388,7 @@ def letter() -> _Form:
     form.heading("2. Việc công khai kết quả của các cơ quan, đơn vị")
     form.placeholder("kết quả theo dõi việc công khai của cấp dưới")
     form.heading("3. Nhiệm vụ")
+    _plans(form)
     form.placeholder("nhiệm vụ giao từng cơ quan, đơn vị và thời hạn")
     form.text("{{ nguoi_co_y_kien }} yêu cầu các cơ quan, đơn vị triển khai thực hiện./.")
     form.closing()

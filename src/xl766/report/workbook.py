@@ -309,6 +309,37 @@ def _group_sheets(book, styles, content: ReportContent) -> None:
         _signed_by(sheet, styles, content, last + 3, len(leaves(tree)))
 
 
+def _plans_sheet(book, styles, content: ReportContent) -> None:
+    """Kế hoạch cải thiện: units by the fewest dossiers to their next band, with the steps."""
+    if not content.plans or not any(p.gains for p in content.plans):
+        return
+    from xl766.adapters.plans import table
+    from xl766.engine.plans import ASSUMPTION
+
+    rows = table(content.scores, content.plans)
+    rows = rows[rows["xep_loai"].notna() & rows["loai_ke_tiep"].notna()].reset_index(drop=True)
+    tree = (Leaf("STT", "stt", "0", 5), Leaf("TÊN CƠ QUAN, ĐƠN VỊ", "ten_don_vi", None, 30),
+            Leaf("Tổng điểm", "tong_diem", POINTS_2, 8), Leaf("Xếp loại", "xep_loai", None, 11),
+            Head("Để đạt loại kế tiếp", (
+                Leaf("Loại", "loai_ke_tiep", None, 10),
+                Leaf("Số hồ sơ cần thêm ít nhất", "so_ho_so_can_them", COUNT, 10),
+                Leaf("Tổng điểm sau", "tong_diem_sau", POINTS_2, 8),
+                Leaf("Các bước", "cac_buoc", None, 70))),
+            Leaf("Điểm đơn vị còn có thể tăng", "diem_co_the_tang", POINTS_2, 10),
+            Leaf("Điểm mất ở chỉ số ngoài tầm đơn vị", "diem_ngoai_tam_don_vi", POINTS_2, 10),
+            Leaf("Chỉ số cần số liệu tử/mẫu", "chi_so_can_tu_mau", None, 16))
+    sheet = book.add_worksheet("Kế hoạch cải thiện")
+    title = f"KẾ HOẠCH CẢI THIỆN ĐIỂM THEO SỐ LIỆU {content.settings.period.words().upper()}"
+    _document_header(sheet, styles, content, "Phụ lục", title, len(leaves(tree)))
+    first, last = _table(sheet, styles, tree, rows.assign(stt=range(1, len(rows) + 1)), None)
+    steps = [leaf.key for leaf in leaves(tree)].index("cac_buoc")
+    _write_column(sheet, first, steps, _plain(rows["cac_buoc"]),
+                  styles.cell(None, align="left", text_wrap=True))
+    sheet.write_string(last + 2, 1, f"Cách tính: {ASSUMPTION}; số hồ sơ ít nhất tính chính xác "
+                                    "theo quy tắc và cách làm tròn của bộ chỉ số.",
+                       styles(italic=True))
+
+
 def _headline_sheet(book, styles, content: ReportContent) -> None:
     """Phụ lục: the set's headline indicators' rate and counts per unit, like a district's web
     notice, and the office's rates from the summed counts."""
@@ -640,6 +671,7 @@ def write_report(content: ReportContent, path: Path) -> None:
         _bieu_03(book, styles, content)
     _group_sheets(book, styles, content)
     _headline_sheet(book, styles, content)
+    _plans_sheet(book, styles, content)
     _charts(book, styles, content)
     if not content.scores.published.empty:
         _reconciliation(book, styles, content)
