@@ -56,8 +56,8 @@ def _broken(tmp_path, old, new):
 
 
 def test_maxima_that_do_not_add_up(tmp_path):
-    message = _broken(tmp_path, 'max_points = 6, rule = "linear", provenance = "V", source = '
-                      '"Cổng DVCQG: điểm = tỷ lệ × 6." },',
+    message = _broken(tmp_path, 'max_points = 6, rule = "linear", actionable = false, '
+                      'provenance = "V", source = "Cổng DVCQG: điểm = tỷ lệ × 6." },',
                       'max_points = 7, rule = "linear", provenance = "V", source = "x" },')
     assert "hong.toml" in message and "khóa 'groups[0]'" in message
     assert "tổng điểm tối đa các chỉ số là 19, khác điểm tối đa của nhóm 18" in message

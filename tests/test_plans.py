@@ -162,3 +162,16 @@ def test_the_report_carries_the_plans(tmp_path, capsys):
     assert any(t.startswith("Theo số liệu kỳ này (xl766 tính") for t in texts)
     lines = [t for t in texts if t.startswith("- Để đạt loại ")]
     assert 1 <= len(lines) <= 10
+
+
+def test_chiso_canthem_in_a_cell():
+    from xl766.excel.udfs import CHISO_CANTHEM
+
+    assert CHISO_CANTHEM(60, 80, "TDGQ.1", "766-2026") == 20
+    assert CHISO_CANTHEM(10, 40, "DVCTT.3", "766-2026") == 10  # full from 50 %
+    assert CHISO_CANTHEM(0, 0, "TDGQ.1", "766-2026") == 0
+    assert CHISO_CANTHEM(90, 80, "TDGQ.1", "766-2026").startswith("Lỗi: tử số (90) lớn hơn")
+    assert CHISO_CANTHEM("x", 80, "TDGQ.1", "766-2026").startswith("Lỗi:")
+    # 4.999 of 5.000 is 19,996 points, shown 20,00: full points one dossier early
+    assert CHISO_CANTHEM(4998, 5000, "TDGQ.1", "766-2026") == 1
+    assert CHISO_CANTHEM(2498, 2500, "TDGQ.1", "766-2026") == 2  # 2.499: 19,992 → 19,99

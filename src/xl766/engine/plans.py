@@ -18,6 +18,7 @@ from xl766.engine.exact import TICK_DIGITS, as_ticks, decimal_fraction
 from xl766.engine.scoring import Scores, Status, indicator_points, point_decimals
 
 _CHUNK = 256
+MOST_DIGITS = 3
 ASSUMPTION = ("giả định mẫu số giữ nguyên và thêm k hồ sơ của mẫu số đạt yêu cầu (đúng hạn, "
               "trực tuyến, số hóa …)")
 
@@ -180,6 +181,8 @@ def plan_units(scores: Scores, ahead: int = 2, only=None) -> list[UnitPlan]:
     to_units = 10 ** (TICK_DIGITS - digits)
     limits = [(b, _ticks(b.min_points)) for b in indicator_set.classification.bands]
     rescaled = indicator_set.conversion.method is ConversionMethod.APPLICABLE_MAX
+    # the exact search counts in the set's point units: cents, not 10^-9 of a point
+    unrounded = indicator_set.indicator_decimals is None or digits > MOST_DIGITS
     totals, known = as_ticks(scores.summary["total"].to_numpy(float))
     total_points = scores.summary["total"].tolist()
     bands = scores.summary["band"].tolist()
@@ -203,16 +206,19 @@ def plan_units(scores: Scores, ahead: int = 2, only=None) -> list[UnitPlan]:
             if mau == 0:
                 continue
             indicator = column.indicator
-            full_at = int(_first_reaching(indicator, np.array([column.top]), mau, places)[0])
             per = Fraction(column.top, places) / mau
             if indicator.rule is Rule.TARGET:
                 per /= decimal_fraction(indicator.target_percent) / 100
-            unit.gains.append(IndicatorGain(indicator.code, max(full_at - tu, 0),
+            unit.gains.append(IndicatorGain(indicator.code,
+                                            dossiers_to_full(indicator, indicator_set, tu, mau),
                                             (column.top - base) / places, float(per),
                                             indicator.actionable))
             if indicator.actionable:
                 used.append((indicator, tu, mau, base))
-        if unit.next_band and not rescaled and known[position] and (
+        if unit.next_band and unrounded:
+            unit.unreachable = ("bộ chỉ số không quy định làm tròn điểm chỉ số: chưa tính số hồ "
+                                "sơ ít nhất để lên loại")
+        elif unit.next_band and not rescaled and known[position] and (
                 only is None or position in only):
             _band_plans(unit, upper[::-1][:ahead], used, totals[position] // to_units, places,
                         to_units, indicator_set)
@@ -254,6 +260,17 @@ def _actual_gain(indicator_set: IndicatorSet, indicator: Indicator, tu: int, mau
     """What ``dossiers`` more really bring, in point units (the search caps gains at the need)."""
     after = indicator_points(indicator, indicator_set, numerator=tu + dossiers, denominator=mau)
     return round(after * places) - base
+
+
+def dossiers_to_full(indicator: Indicator, indicator_set: IndicatorSet, tu: int,
+                     mau: int) -> int:
+    """More dossiers meeting the criterion for full points, the denominator unchanged; 0 when
+    there is nothing to gain (full already, or no dossier arose)."""
+    if mau == 0:
+        return 0
+    places = 10 ** point_decimals(indicator_set)
+    top = _scaled_max(indicator, places)
+    return max(int(_first_reaching(indicator, np.array([top]), mau, places)[0]) - tu, 0)
 
 
 def describe(plan: Plan, names: dict[str, str]) -> str:

@@ -157,6 +157,33 @@ def CHISO_DIEM(ma_chi_so, gia_tri, mau_so=None, bo_chi_so=None, caller=None):
     return _in_cell(compute)
 
 
+@xw.func(category=CATEGORY)
+@xw.arg("tu_so", doc="Tử số: số hồ sơ (TTHC, PAKN …) đã đạt yêu cầu.")
+@xw.arg("mau_so", doc="Mẫu số: tổng số hồ sơ.")
+@xw.arg("ma_chi_so", doc="Mã chỉ số, ví dụ \"TDGQ.1\".")
+@xw.arg("bo_chi_so", doc="Mã bộ chỉ số (không bắt buộc; mặc định lấy ở trang Cấu hình).")
+def CHISO_CANTHEM(tu_so, mau_so, ma_chi_so, bo_chi_so=None, caller=None):
+    """Số hồ sơ cần đạt thêm để chỉ số được đủ điểm (mẫu số giữ nguyên)."""
+    def compute():
+        from xl766.engine.plans import dossiers_to_full
+
+        indicator_set = _indicator_set(bo_chi_so, caller)
+        indicator = _named(indicator_set.indicators, ma_chi_so, "chỉ số", indicator_set)
+        if not indicator.takes_ratio or indicator.rule is Rule.MONITOR:
+            raise ArgumentError(f"chỉ số {indicator.code} không tính từ tử số/mẫu số")
+        (numerator, wrong), (denominator, also_wrong) = (
+            _read(tu_so, Role.NUMERATOR), _read(mau_so, Role.DENOMINATOR))
+        problems = [p for p in (wrong, also_wrong) if p]
+        if numerator is None or denominator is None:
+            problems.append("cần cả tử số và mẫu số")
+        elif not problems and denominator < numerator:
+            problems.append(numerator_above_message(numerator, denominator, indicator.code))
+        if problems:
+            raise ArgumentError("; ".join(problems))
+        return dossiers_to_full(indicator, indicator_set, int(numerator), int(denominator))
+    return _in_cell(compute)
+
+
 def _checked(value, role: Role, limit: float | None, label: str) -> float:
     """An argument that must hold a valid number (NaN when blank), checked as the engine checks
     a table's cell."""
