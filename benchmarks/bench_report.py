@@ -41,8 +41,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         source = Path(folder) / "quoc-gia.xlsx"
         national_workbook(source, load_indicator_set("766-2026"), COMMUNES)
+        # the history is recorded, as every real run does, but in the temporary folder
         ours = measure(sys.executable, "-m", "xl766", "tao-bao-cao", str(source), "-o",
-                       str(Path(folder) / "bao-cao.xlsx"), "--ghi-de")
+                       str(Path(folder) / "bao-cao.xlsx"), "--ghi-de", "--lich-su",
+                       str(Path(folder) / "lich-su.sqlite3"))
         anchor = measure(sys.executable, str(HERE / "anchor_report.py"), str(source),
                          str(Path(folder) / "anchor.xlsx"))
     print(f"{COMMUNES:,} communes, 766-2026, Biểu 01/02/03, one Biểu nhóm per group, charts, "

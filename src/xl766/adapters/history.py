@@ -17,6 +17,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from xl766.adapters.errors import InputError
@@ -142,10 +143,12 @@ class History:
         unit_rows = [(row, r["unit"], r["code"], r["kind"], _number(r["converted"]), r["band"],
                       _whole(r["rank"]), _whole(r["kind_rank"]))
                      for row, r in enumerate(units.to_dict("records"))]
-        group_rows = [(row, code, _number(scored.groups.at[row, code]),
-                       _number(scored.group_max.at[row, code]))
-                      for code in scored.groups.columns for row in range(len(scored.groups))
-                      if scored.groups.at[row, code] == scored.groups.at[row, code]]
+        group_rows = []
+        for code in scored.groups.columns:
+            points = scored.groups[code].to_numpy(float)
+            tops = scored.group_max[code].to_numpy(float).tolist()
+            group_rows += [(int(row), code, float(points[row]), tops[row])
+                           for row in np.flatnonzero(~np.isnan(points))]
         figure_rows = [(r["row"], r["indicator"], _number(r["points"]), _number(r["rate"]),
                         _whole(r["numerator"]), _whole(r["denominator"]))
                        for r in scored.figures.to_dict("records")]

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
+import pandas as pd
 
 from xl766.catalog.models import ConversionMethod, Indicator, IndicatorSet, Rule
-from xl766.engine.exact import TICK_DIGITS, as_ticks, decimal_fraction
+from xl766.engine.exact import TICK_DIGITS, as_ticks, decimal_fraction, multiply
 from xl766.engine.scoring import Scores, Status, indicator_points, point_decimals
 
 _CHUNK = 256
@@ -150,6 +151,8 @@ class _Column:
     base: list  # points now, in point units; None where unscored or at the maximum
     tu: list
     mau: list
+    full_at: list  # the fewest numerators for full points, per unit
+    per_dossier: list  # points a dossier brings below full, before rounding
 
 
 def _columns(scores: Scores, places: int, to_units: int) -> list[_Column]:
@@ -165,10 +168,35 @@ def _columns(scores: Scores, places: int, to_units: int) -> list[_Column]:
             units < top)
         base = np.where(scored, units, -1).tolist()
         counts = scores.counts.get(code)
-        tu = counts[0].tolist() if counts else [float("nan")] * len(base)
-        mau = counts[1].tolist() if counts else [float("nan")] * len(base)
-        columns.append(_Column(indicator, top, [b if b >= 0 else None for b in base], tu, mau))
+        nothing = [float("nan")] * len(base)
+        tu = counts[0].tolist() if counts else nothing
+        mau = counts[1].tolist() if counts else nothing
+        full_at, per = nothing, nothing
+        if counts:
+            whole = np.where(np.isfinite(counts[1]), counts[1], 0).astype(np.int64)
+            full_at = _full_at(indicator, whole, places).tolist()
+            scale = 1.0 if indicator.rule is not Rule.TARGET else indicator.target_percent / 100
+            with np.errstate(divide="ignore", invalid="ignore"):
+                per = (indicator.max_points / (scale * whole)).tolist()
+        columns.append(_Column(indicator, top, [b if b >= 0 else None for b in base], tu, mau,
+                               full_at, per))
     return columns
+
+
+def _full_at(indicator: Indicator, denominators: np.ndarray, places: int) -> np.ndarray:
+    """The fewest numerators that give full points, for every denominator at once."""
+    top = _scaled_max(indicator, places)
+    p_num, p_den = _fraction_parts(indicator.max_points)
+    target = (decimal_fraction(indicator.target_percent) / 100 if indicator.rule is Rule.TARGET
+              else Fraction(1))
+    # round_half_up(P t / (target m)) >= top  <=>  t >= (2 top - 1) target m / (2 P places)
+    numerator = multiply(denominators, (2 * top - 1) * target.numerator * p_den)
+    denominator = 2 * target.denominator * p_num * places
+    reached = -(-numerator // denominator)
+    if indicator.rule is Rule.TARGET:
+        reached = np.minimum(reached, -(-multiply(denominators, target.numerator)
+                                        // target.denominator))
+    return reached
 
 
 def plan_units(scores: Scores, ahead: int = 2, only=None) -> list[UnitPlan]:
@@ -206,13 +234,10 @@ def plan_units(scores: Scores, ahead: int = 2, only=None) -> list[UnitPlan]:
             if mau == 0:
                 continue
             indicator = column.indicator
-            per = Fraction(column.top, places) / mau
-            if indicator.rule is Rule.TARGET:
-                per /= decimal_fraction(indicator.target_percent) / 100
             unit.gains.append(IndicatorGain(indicator.code,
-                                            dossiers_to_full(indicator, indicator_set, tu, mau),
-                                            (column.top - base) / places, float(per),
-                                            indicator.actionable))
+                                            max(int(column.full_at[position]) - tu, 0),
+                                            (column.top - base) / places,
+                                            column.per_dossier[position], indicator.actionable))
             if indicator.actionable:
                 used.append((indicator, tu, mau, base))
         if unit.next_band and unrounded:
@@ -269,8 +294,7 @@ def dossiers_to_full(indicator: Indicator, indicator_set: IndicatorSet, tu: int,
     if mau == 0:
         return 0
     places = 10 ** point_decimals(indicator_set)
-    top = _scaled_max(indicator, places)
-    return max(int(_first_reaching(indicator, np.array([top]), mau, places)[0]) - tu, 0)
+    return max(int(_full_at(indicator, np.array([mau]), places)[0]) - tu, 0)
 
 
 def describe(plan: Plan, names: dict[str, str]) -> str:
@@ -288,8 +312,9 @@ def _counted(name: str) -> str:
     return name if first.isupper() else name[:1].lower() + name[1:]
 
 
-def nearest_first(scores: Scores, most: int) -> set[int]:
-    """The ``most`` positions closest to their next band: the units a report plans for."""
+def planned(scores: Scores, nearest: int, weakest: int) -> set[int]:
+    """The positions a report plans for: the ``nearest`` units to their next band (the plan
+    sheet) and the ``weakest`` ranked units (the draft's tasks)."""
     gaps = []
     totals = scores.summary["total"].to_numpy(float)
     for position, total in enumerate(totals):
@@ -297,4 +322,8 @@ def nearest_first(scores: Scores, most: int) -> set[int]:
                  if total == total and b.min_points > total]
         if above:
             gaps.append((min(above) - total, position))
-    return {position for _, position in sorted(gaps)[:most]}
+    chosen = {position for _, position in sorted(gaps)[:nearest]}
+    ranks = scores.summary["rank"]
+    ranked = [scores.units.index.get_loc(label) for label in scores.ranking_order()
+              if pd.notna(ranks[label])]
+    return chosen | set(ranked[::-1][:weakest])

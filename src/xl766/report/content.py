@@ -18,14 +18,15 @@ from xl766.engine.periods import (
     office_figures,
     period_scores,
 )
-from xl766.engine.plans import nearest_first, plan_units
+from xl766.engine.plans import plan_units, planned
 from xl766.engine.scoring import tolerance_text
 from xl766.engine.trends import alerts, office_series, unit_series
 from xl766.report.inputs import ReportInput
 from xl766.report.settings import ReportSettings
 
 ONLINE_PAYMENT = "thanh_toan_truc_tuyen"
-PLANNED_UNITS = 500  # the units closest to their next band get a plan in the report
+PLANNED_UNITS = 200  # the units closest to their next band get a plan in the report
+PLANS_IN_TEXT = 10  # and the weakest ten, whose plans the draft words
 HEADING, TEXT = "heading", "text"
 
 
@@ -153,7 +154,7 @@ def assemble(source: ReportInput, indicator_set: IndicatorSet, settings: ReportS
         paragraphs += [(HEADING, f"2. Thay đổi so với {_period_words(previous_period.period)}"),
                        *[(TEXT, line) for line in text.changes(scores, previous)]]
     office = office_figures(scores, settings.ten_co_quan or "Cơ quan báo cáo")
-    plans = plan_units(scores, ahead=1, only=nearest_first(scores, PLANNED_UNITS))
+    plans = plan_units(scores, ahead=1, only=planned(scores, PLANNED_UNITS, PLANS_IN_TEXT))
     trend = None
     if history:
         units = unit_series(scores, str(settings.period), list(history), renamed)

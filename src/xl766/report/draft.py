@@ -25,7 +25,7 @@ from xl766.engine.periods import (
 from xl766.engine.scoring import INCOMPLETE, NO_DOSSIERS, NOT_REPORTED, Scores
 from xl766.report.charts import bands as band_chart
 from xl766.report.charts import shares as share_chart
-from xl766.report.content import ReportContent, reconciliation_sentence
+from xl766.report.content import PLANS_IN_TEXT, ReportContent, reconciliation_sentence
 from xl766.report.forms import DOCUMENT_WORDS
 from xl766.report.settings import BLANK
 
@@ -228,9 +228,6 @@ def _improved(content: ReportContent, own: np.ndarray) -> str:
     names = content.scores.units["unit"][better].tolist()
     return (f"Các đơn vị tăng điểm so với kỳ trước: {narrative.listed(names)}." if names else
             "Không có đơn vị nào tăng điểm so với kỳ trước.")
-
-
-PLANS_IN_TEXT = 10
 
 
 def _plan_lines(content: ReportContent, own: np.ndarray) -> list[str]:

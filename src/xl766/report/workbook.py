@@ -317,7 +317,8 @@ def _plans_sheet(book, styles, content: ReportContent) -> None:
     from xl766.engine.plans import ASSUMPTION
 
     rows = table(content.scores, content.plans)
-    rows = rows[rows["xep_loai"].notna() & rows["loai_ke_tiep"].notna()].reset_index(drop=True)
+    rows = rows[rows["so_ho_so_can_them"].notna() | rows["cac_buoc"].notna()].reset_index(
+        drop=True)
     tree = (Leaf("STT", "stt", "0", 5), Leaf("TÊN CƠ QUAN, ĐƠN VỊ", "ten_don_vi", None, 30),
             Leaf("Tổng điểm", "tong_diem", POINTS_2, 8), Leaf("Xếp loại", "xep_loai", None, 11),
             Head("Để đạt loại kế tiếp", (
@@ -338,6 +339,10 @@ def _plans_sheet(book, styles, content: ReportContent) -> None:
     sheet.write_string(last + 2, 1, f"Cách tính: {ASSUMPTION}; số hồ sơ ít nhất tính chính xác "
                                     "theo quy tắc và cách làm tròn của bộ chỉ số.",
                        styles(italic=True))
+    if len(content.plans) > len(rows):
+        sheet.write_string(last + 3, 1, f"Bảng nêu {len(rows)} đơn vị (gần loại kế tiếp nhất và "
+                                        "thấp nhất); kế hoạch của mọi đơn vị: lệnh xl766 "
+                                        "cai-thien.", styles(italic=True))
 
 
 def _headline_sheet(book, styles, content: ReportContent) -> None:
