@@ -3,7 +3,9 @@ appendix. It reads the input workbook once (openpyxl, read-only), scores with pl
 and writes with XlsxWriter the three Biểu sheets (header block, the same rows and columns, number
 formats, borders), one bar chart per group over all units, and a sheet per group with each
 unit's group points and share and each indicator's points, rate and counts, plus a row of the
-summed counts (the same cells xl766's "Biểu nhóm" sheets hold). No checks, no narrative.
+summed counts (the same cells xl766's "Biểu nhóm" sheets hold), and the sub-indicator appendix
+(the set's headline indicators per unit, "Phụ lục chỉ tiêu"). No checks, no narrative, no plans,
+no history.
 
 Run: python benchmarks/anchor_report.py INPUT.xlsx OUTPUT.xlsx
 """
@@ -127,6 +129,25 @@ def main(source: str, target: str) -> None:
             f"{i.code} {part}" for i in group.indicators for part in ("điểm", "%", "tử", "mẫu")],
             rows, ["int", "text", "points", "points", "percent"]
             + ["points", "points", "count", "count"] * len(group.indicators))
+
+    # the sub-indicator appendix: the set's headline indicators' rate and counts per unit
+    headline = list(indicator_set.headline)
+    sheet = book.add_worksheet("Phụ lục chỉ tiêu")
+    block(sheet, formats, "MỘT SỐ TIÊU CHÍ THÀNH PHẦN", 3 + 3 * len(headline))
+    rows, sums = [], {code: [0, 0] for code in headline}
+    for n, (name, _, _, _, figures) in enumerate(scored, start=1):
+        row = [n, name, ""]
+        for code in headline:
+            _, percent, tu, mau = figures[code]
+            row += [percent if percent is not None else "", tu, mau]
+            sums[code][0] += tu
+            sums[code][1] += mau
+        rows.append(row)
+    rows.append(["", "Tỷ lệ chung", ""] + [
+        v for tu, mau in sums.values() for v in (tu / mau * 100 if mau else "", tu, mau)])
+    table(sheet, formats, ["STT", "Tên", "Mã"] + [
+        f"{code} {part}" for code in headline for part in ("%", "tử", "mẫu")],
+        rows, ["int", "text", "text"] + ["points", "count", "count"] * len(headline))
 
     fees = sheets["Phí, lệ phí"]
     sheet = book.add_worksheet("Biểu 02")
