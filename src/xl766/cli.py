@@ -313,6 +313,10 @@ def cmd_mau_van_ban(args) -> int:
     return 0
 
 
+def _text_or_blank(value) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def cmd_lich_su(args) -> int:
     from xl766.adapters import safe_text
     from xl766.adapters.errors import InputError
@@ -339,11 +343,10 @@ def cmd_lich_su(args) -> int:
         records = store.periods(args.co_quan)
     print(f"Lịch sử '{path}': {len(records)} lần ghi.")
     for row in records.itertuples(index=False):
-        total = format_number(row.tong_diem_co_quan, 2) if row.tong_diem_co_quan == (
-            row.tong_diem_co_quan) and row.tong_diem_co_quan is not None else "—"
+        total = format_number(row.tong_diem_co_quan, 2, blank="—")
         replaced = " (đã thay bằng lần ghi sau)" if row.da_thay else ""
         print(f"{row.co_quan:<28} {row.ky:<8} {row.bo_chi_so:<18} {row.so_don_vi:>6} đơn vị  "
-              f"cơ quan {total:>6}  {row.luc_ghi}  {row.tep_nguon or ''}{replaced}")
+              f"cơ quan {total:>6}  {row.luc_ghi}  {_text_or_blank(row.tep_nguon)}{replaced}")
     return 0
 
 
@@ -397,7 +400,7 @@ def _record_portal(args, capture, set_id: str, scores) -> None:
         store.record(office_name(settings), period_scores(
             scores, str(capture.period), office_figures(scores, settings.ten_co_quan or
                                                         "Cơ quan báo cáo")),
-            Path(args.paths[0]) if Path(args.paths[0]).is_file() else None)
+            Path(args.paths[0]) if len(args.paths) == 1 else None)
 
 
 def cmd_tong_hop_ky(args) -> int:

@@ -163,7 +163,7 @@ class History:
                 "office_rank, office_peers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (key, office, scored.period, scored.indicator_set.id,
                  scored.indicator_set.model_dump_json(), source.name if source else None,
-                 file_digest(source) if source else None,
+                 file_digest(source) if source and source.is_file() else None,
                  datetime.now(UTC).isoformat(timespec="seconds"),
                  figures.total if figures else None, figures.band if figures else None,
                  json.dumps(figures.groups if figures else {}),
