@@ -289,6 +289,7 @@ def cmd_tao_bao_cao(args) -> int:
 
 
 def cmd_mau_van_ban(args) -> int:
+    from xl766.adapters import files
     from xl766.adapters.errors import InputError
     from xl766.adapters.files import write_atomically
     from xl766.report.forms import FORMS, form_path
@@ -304,6 +305,7 @@ def cmd_mau_van_ban(args) -> int:
     target = Path(args.output)
     if target.suffix.lower() != ".docx":
         raise InputError(f"Tệp '{target.name}' phải có đuôi .docx.")
+    files.check_output(target, overwrite=args.ghi_de)
     data = form_path(args.name).read_bytes()
     write_atomically(target, lambda temporary: Path(temporary).write_bytes(data),
                      overwrite=args.ghi_de)

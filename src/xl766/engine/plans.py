@@ -212,13 +212,15 @@ def plan_units(scores: Scores, ahead: int = 2, only=None) -> list[UnitPlan]:
     # the exact search counts in the set's point units: cents, not 10^-9 of a point
     unrounded = indicator_set.indicator_decimals is None or digits > MOST_DIGITS
     totals, known = as_ticks(scores.summary["total"].to_numpy(float))
+    # bands are reached by the converted total (the same as the total unless the set rescales)
+    converted, _ = as_ticks(scores.summary["converted"].to_numpy(float))
     total_points = scores.summary["total"].tolist()
     bands = scores.summary["band"].tolist()
     columns = _columns(scores, places, to_units)
     plans = []
     for position in range(len(total_points)):
         band = bands[position]
-        upper = [b for b, limit in limits if known[position] and totals[position] < limit]
+        upper = [b for b, limit in limits if known[position] and converted[position] < limit]
         unit = UnitPlan(float(total_points[position]) if known[position] else None, band,
                         upper[-1].label if upper and band else None)
         used = []
@@ -240,10 +242,11 @@ def plan_units(scores: Scores, ahead: int = 2, only=None) -> list[UnitPlan]:
                                             column.per_dossier[position], indicator.actionable))
             if indicator.actionable:
                 used.append((indicator, tu, mau, base))
-        if unit.next_band and unrounded:
-            unit.unreachable = ("bộ chỉ số không quy định làm tròn điểm chỉ số: chưa tính số hồ "
-                                "sơ ít nhất để lên loại")
-        elif unit.next_band and not rescaled and known[position] and (
+        if unit.next_band and (unrounded or rescaled):
+            unit.unreachable = ("bộ chỉ số quy đổi tổng điểm theo điểm tối đa áp dụng hoặc không "
+                                "quy định làm tròn điểm chỉ số: chưa tính số hồ sơ ít nhất để "
+                                "lên loại")
+        elif unit.next_band and known[position] and (
                 only is None or position in only):
             _band_plans(unit, upper[::-1][:ahead], used, totals[position] // to_units, places,
                         to_units, indicator_set)
