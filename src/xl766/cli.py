@@ -148,11 +148,26 @@ def _report_findings(findings, sheet: str, *, levels) -> None:
         print("\n".join(lines), file=sys.stderr)
 
 
+def _scored_input(args, indicator_set, not_done: str):
+    """The input table (args.input, args.trang) and its scores; None, every error said, when it
+    has errors."""
+    from xl766.adapters.tables import read_scores_table
+    from xl766.engine import Level, score_table
+
+    table = read_scores_table(Path(args.input), args.trang)
+    scores = score_table(table.frame, indicator_set)
+    if not scores.has_errors:
+        return table, scores
+    errors = [f for f in scores.findings if f.level is Level.ERROR]
+    print(f"Bảng '{table.sheet}' có {len(errors)} lỗi; {not_done}:", file=sys.stderr)
+    _report_findings(errors, table.sheet, levels={Level.ERROR})
+    return None
+
+
 def cmd_cham_diem(args) -> int:
     from xl766.adapters import files, results
-    from xl766.adapters.tables import read_scores_table
     from xl766.catalog import load_indicator_set
-    from xl766.engine import Level, score_table
+    from xl766.engine import Level
 
     indicator_set = load_indicator_set(args.bo_chi_so)
     output = Path(args.output) if args.output else None
@@ -162,13 +177,10 @@ def cmd_cham_diem(args) -> int:
             return EXIT_INPUT_ERROR
         files.check_output(output, inputs=(Path(args.input),), overwrite=args.ghi_de)
     _note_open_input(Path(args.input))
-    table = read_scores_table(Path(args.input), args.trang)
-    scores = score_table(table.frame, indicator_set)
-    if scores.has_errors:
-        errors = [f for f in scores.findings if f.level is Level.ERROR]
-        print(f"Bảng '{table.sheet}' có {len(errors)} lỗi; chưa chấm điểm:", file=sys.stderr)
-        _report_findings(errors, table.sheet, levels={Level.ERROR})
+    scored = _scored_input(args, indicator_set, "chưa chấm điểm")
+    if scored is None:
         return EXIT_INPUT_ERROR
+    table, scores = scored
     if args.json:
         print(results.to_json(scores))
         return 0
@@ -190,9 +202,7 @@ def cmd_cham_diem(args) -> int:
 def cmd_cai_thien(args) -> int:
     from xl766.adapters import files, safe_text
     from xl766.adapters import plans as plan_output
-    from xl766.adapters.tables import read_scores_table
     from xl766.catalog import load_indicator_set
-    from xl766.engine import Level, score_table
     from xl766.engine.plans import ASSUMPTION, describe, plan_units
 
     indicator_set = load_indicator_set(args.bo_chi_so)
@@ -202,13 +212,10 @@ def cmd_cai_thien(args) -> int:
             print("Tệp kết quả phải là .csv.", file=sys.stderr)
             return EXIT_INPUT_ERROR
         files.check_output(output, inputs=(Path(args.input),), overwrite=args.ghi_de)
-    table = read_scores_table(Path(args.input), args.trang)
-    scores = score_table(table.frame, indicator_set)
-    if scores.has_errors:
-        errors = [f for f in scores.findings if f.level is Level.ERROR]
-        print(f"Bảng '{table.sheet}' có {len(errors)} lỗi; chưa tính kế hoạch:", file=sys.stderr)
-        _report_findings(errors, table.sheet, levels={Level.ERROR})
+    scored = _scored_input(args, indicator_set, "chưa tính kế hoạch")
+    if scored is None:
         return EXIT_INPUT_ERROR
+    scores = scored[1]
     plans = plan_units(scores)
     if args.json:
         print(plan_output.to_json(scores, plans))
