@@ -135,7 +135,9 @@ def match_units(current: pd.DataFrame, previous: pd.DataFrame,
     return matched, notes
 
 
-def _difference(now: np.ndarray, before: np.ndarray) -> np.ndarray:
+def exact_difference(now, before) -> np.ndarray:
+    """now − before for numbers as Excel holds them, exactly, as the nearest doubles."""
+    now, before = np.atleast_1d(np.asarray(now, float)), np.atleast_1d(np.asarray(before, float))
     a, known_a = as_ticks(now)
     b, known_b = as_ticks(before)
     return to_float(a - b, known_a & known_b)
@@ -162,13 +164,13 @@ def compare(current: Scores, previous: PeriodScores,
     frame["band"] = before(previous.summary, "band")
     frame["rank"] = pd.array(pd.to_numeric(before(previous.summary, "rank")), dtype="Int64")
     now = current.summary["converted"].to_numpy(float)
-    frame["delta"] = _difference(now, frame["converted"].to_numpy(float))
+    frame["delta"] = exact_difference(now, frame["converted"].to_numpy(float))
     frame["rank_change"] = frame["rank"] - current.summary["rank"]
     same = comparable_groups(current.indicator_set, previous.indicator_set)
     for code, comparable in same.items():
         if code in previous.groups and comparable:
             frame[code] = pd.to_numeric(before(previous.groups, code))
-            frame[f"{code}/delta"] = _difference(current.groups[code].to_numpy(float),
+            frame[f"{code}/delta"] = exact_difference(current.groups[code].to_numpy(float),
                                                  frame[code].to_numpy(float))
         else:
             frame[code] = frame[f"{code}/delta"] = np.nan
@@ -179,16 +181,10 @@ def compare(current: Scores, previous: PeriodScores,
     return frame, notes
 
 
-def movement(delta: float, places: int | None = None) -> str:
-    """'tăng 0,9 điểm', 'giảm 1,63 điểm', 'bằng kỳ trước'; with a rank change ', tăng 2 bậc'."""
+def movement(delta: float) -> str:
+    """'tăng 0,9 điểm', 'giảm 1,63 điểm', 'bằng kỳ trước': as the change prints."""
     from xl766.engine.numbers import format_number
 
     shown = format_number(abs(delta), 2)
-    text = ("bằng kỳ trước" if shown == "0,00" else
+    return ("bằng kỳ trước" if shown == "0,00" else
             f"{'tăng' if delta > 0 else 'giảm'} {shown.rstrip('0').rstrip(',')} điểm")
-    if places is None:
-        return text
-    steps = ("thứ hạng bằng kỳ trước" if places == 0 else
-             f"{'tăng' if places > 0 else 'giảm'} {abs(places)} bậc")
-    return f"{text}, {steps}"
-

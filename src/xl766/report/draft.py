@@ -11,7 +11,6 @@ import numpy as np
 
 from xl766.adapters.palette import band_fill
 from xl766.engine import narrative
-from xl766.engine.exact import as_ticks, to_float
 from xl766.engine.group_tables import OFFICE_ROW, GroupTable, group_table, headline_table
 from xl766.engine.inputs import OFFICE_KIND
 from xl766.engine.numbers import format_number
@@ -19,6 +18,7 @@ from xl766.engine.periods import (
     NOT_COMPARABLE,
     OfficeFigures,
     comparable_groups,
+    exact_difference,
     movement,
     office_figures,
 )
@@ -105,12 +105,7 @@ def _office_change(now: tuple[float, float] | None, code: str,
         return f" ({NOT_COMPARABLE})"
     if code not in figures.groups:
         return ""
-    return f" ({movement(_exact_difference(now[0], figures.groups[code][0]))})"
-
-
-def _exact_difference(now: float, before: float) -> float:
-    ticks, _ = as_ticks(np.array([now, before]))
-    return float(to_float(np.array([ticks[0] - ticks[1]]), np.array([True]))[0])
+    return f" ({movement(float(exact_difference(now[0], figures.groups[code][0])[0]))})"
 
 
 def _standing(office: OfficeFigures, before) -> str:
@@ -277,7 +272,7 @@ def context(content: ReportContent, kind: str, image: Callable[[bytes], object])
         office_sentence = (f"{opening}chưa tính được tổng điểm của {office_name}: cần dòng loại "
                            f"'{OFFICE_KIND}' hoặc số hồ sơ của mọi chỉ số.")
     else:
-        change = (f" ({movement(_exact_difference(office.total, before[0].total))})"
+        change = (f" ({movement(float(exact_difference(office.total, before[0].total)[0]))})"
                   if before and before[0].total is not None else "")
         band = f", xếp loại {office.band}" if office.band else ""
         office_sentence = (f"{opening}{office_name} đạt "
