@@ -81,8 +81,7 @@ def _first_reaching(indicator: Indicator, values: np.ndarray, denominator: int,
     # round_half_up(P t / scale) >= v  <=>  t >= (2v - 1) scale / (2 P places)
     num = scale.numerator * p_den
     den = scale.denominator * p_num * places * 2
-    reached = [-(-(2 * int(v) - 1) * num // den) for v in values.tolist()]
-    result = np.array(reached, dtype=object)
+    result = -(-multiply(2 * np.asarray(values, dtype=np.int64) - 1, num) // den)
     if full_at is not None:
         result = np.minimum(result, full_at)
     return result
@@ -260,12 +259,30 @@ def _ticks(points: float) -> int:
     return constant_ticks(points)
 
 
+def _greedy_bound(tables, need: int) -> int | None:
+    """Dossiers a plan needs at most: the cheapest indicators per point first (None when even
+    every indicator at full points does not gain ``need``)."""
+    full = sorted((dossiers[-1] / gains[-1], position)
+                  for position, (gains, dossiers) in enumerate(tables) if len(gains))
+    left, total = need, 0
+    for _, position in full:
+        gains, dossiers = tables[position]
+        if gains[-1] >= left:
+            return total + int(dossiers[np.searchsorted(gains, left)])
+        total, left = total + int(dossiers[-1]), left - int(gains[-1])
+    return None
+
+
 def _band_plans(unit: UnitPlan, targets, used, total: int, places: int, to_units: int,
                 indicator_set: IndicatorSet) -> None:
     """The fewest dossiers to the next band and the band after."""
     goals = targets
     need = _ticks(goals[-1].min_points) // to_units - total
     tables = [_gain_table(i, tu, mau, base, places, need) for i, tu, mau, base in used]
+    bound = _greedy_bound(tables, need)
+    if bound is not None:  # no part of an optimal plan takes more dossiers than the whole bound
+        tables = [(gains[dossiers <= bound], dossiers[dossiers <= bound])
+                  for gains, dossiers in tables]
     best, choices = _search(tables, need)
     for goal in goals:
         wanted = _ticks(goal.min_points) // to_units - total
