@@ -393,3 +393,24 @@ def test_renamed_and_merged_units_are_mapped_by_a_small_table(tmp_path, capsys):
     assert renamed[prev] is not None and merged[prev] is None
     said = " ".join(str(v) for r in _rows(load_workbook(out)["Kiểm tra"]) for v in r if v)
     assert "sáp nhập từ T99.0006, T99.0007" in said
+
+
+def test_a_quarter_from_the_months_in_the_history(tmp_path, capsys):
+    from xl766.adapters.tables import read_table
+
+    for path in _split_quarter(tmp_path):
+        config = tmp_path / f"{path.stem}.toml"
+        config.write_text(f'ky_bao_cao = "{path.stem}"\nbo_chi_so = "766-2026"\n'
+                          'ma_tinh_cong = "H44"\n', encoding="utf-8")
+        code, _, err = run_cli(capsys, "tao-bao-cao", path, "-o", tmp_path / f"{path.stem}.xlsx",
+                               "--cau-hinh", config)
+        assert code == 0, err
+    from_store = tmp_path / "q3-lich-su.csv"
+    code, out, err = run_cli(capsys, "tong-hop-ky", "--co-quan", "H44", "--ky", "2026-Q3",
+                             "--bo-chi-so", "766-2026", "-o", from_store, "--csv-may")
+    assert code == 0, err
+    from_files = tmp_path / "q3-tep.csv"
+    assert run_cli(capsys, "tong-hop-ky", *_split_quarter(tmp_path), "--ky", "2026-Q3",
+                   "--bo-chi-so", "766-2026", "-o", from_files, "--csv-may")[0] == 0
+    stored, given = read_table(from_store).frame, read_table(from_files).frame
+    assert stored.drop(columns="loai_don_vi").equals(given.drop(columns="loai_don_vi"))

@@ -412,6 +412,28 @@ def _record_portal(args, capture, set_id: str, scores) -> None:
             Path(args.paths[0]) if len(args.paths) == 1 else None)
 
 
+def _months_in_history(args, period) -> list:
+    """The months of ``period`` the history keeps for an office, as tables of counts."""
+    from xl766.adapters.errors import InputError
+    from xl766.adapters.history import History, default_path
+    from xl766.engine.aggregate import Month
+    from xl766.engine.periods import counts_table
+
+    path = Path(args.lich_su) if args.lich_su else default_path()
+    if not path.exists():
+        raise InputError(f"Chưa có lịch sử ở '{path}'.")
+    months = []
+    with History(path) as store:
+        for month in period.months():
+            recorded = store.load(args.co_quan, str(month))
+            if recorded is not None:
+                months.append(Month(f"tháng {month} (lịch sử)", counts_table(recorded)))
+    if not months:
+        raise InputError(f"Lịch sử '{path}' không có tháng nào của kỳ {period} cho "
+                         f"'{args.co_quan}' (xem xl766 lich-su).")
+    return months
+
+
 def cmd_tong_hop_ky(args) -> int:
     from xl766.adapters import files, safe_text
     from xl766.adapters.errors import InputError
@@ -436,11 +458,17 @@ def cmd_tong_hop_ky(args) -> int:
         raise InputError(f"Tệp kết quả '{target.name}' phải có đuôi .csv.")
     sources = [Path(p) for p in args.paths]
     files.check_output(target, inputs=tuple(sources), overwrite=args.ghi_de)
-    months = [Month(path.name, read_scores_table(path).frame) for path in sources]
+    if sources:
+        months = [Month(path.name, read_scores_table(path).frame) for path in sources]
+    elif args.co_quan:
+        months = _months_in_history(args, period)
+    else:
+        raise InputError("Cho các tệp của từng tháng, hoặc --co-quan để lấy các tháng đã ghi "
+                         "trong lịch sử.")
     expected = len(period.months())
     if len(months) != expected and not args.chap_nhan_thieu:
-        raise InputError(f"Kỳ {period} gồm {expected} tháng nhưng có {len(months)} tệp: thêm "
-                         "tệp còn thiếu, hoặc dùng --chap-nhan-thieu để tổng hợp với số tháng "
+        raise InputError(f"Kỳ {period} gồm {expected} tháng nhưng có {len(months)}: thêm "
+                         "tháng còn thiếu, hoặc dùng --chap-nhan-thieu để tổng hợp với số tháng "
                          "đang có.")
     built = sum_months(months, indicator_set, partial=args.chap_nhan_thieu)
     errors = [(name, f) for name, f in built.findings if f.level is Level.ERROR]
@@ -666,8 +694,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     combine = commands.add_parser("tong-hop-ky", help="tổng hợp quý hoặc năm từ số liệu các "
                                   "tháng: cộng số hồ sơ từng đơn vị rồi chấm điểm")
-    combine.add_argument("paths", nargs="+", metavar="THANG", help="bảng của từng tháng "
-                         "(.csv/.xlsx, cột X/tu và X/mau)")
+    combine.add_argument("paths", nargs="*", metavar="THANG", help="bảng của từng tháng "
+                         "(.csv/.xlsx, cột X/tu và X/mau); bỏ trống để lấy từ lịch sử")
+    combine.add_argument("--co-quan", metavar="TÊN", help="lấy các tháng đã ghi trong lịch sử "
+                         "của cơ quan này (như xl766 lich-su in)")
+    combine.add_argument("--lich-su", metavar="LICH_SU.sqlite3", help="tệp lịch sử")
     combine.add_argument("--ky", required=True, metavar="KỲ", help="quý 2026-Q3 hoặc năm 2026")
     combine.add_argument("--bo-chi-so", required=True, metavar="ID")
     combine.add_argument("-o", "--output", required=True, metavar="OUT.csv")

@@ -12,6 +12,7 @@ import pandas as pd
 from xl766.catalog.models import IndicatorSet
 from xl766.engine.exact import as_ticks, to_float
 from xl766.engine.group_tables import group_table
+from xl766.engine.inputs import UNIT_CODE, UNIT_KIND, UNIT_NAME
 from xl766.engine.names import fold, normalise
 from xl766.engine.scoring import Scores, classify, is_office
 
@@ -41,6 +42,20 @@ class PeriodScores:
     # long: row, indicator, points, rate, numerator, denominator (what is known)
     figures: pd.DataFrame
     office: OfficeFigures | None = None
+
+
+def counts_table(period: PeriodScores) -> pd.DataFrame:
+    """A recorded period back as a scoring table of its counts (names, codes, kinds, X/tu,
+    X/mau): what a quarter is summed from."""
+    frame = period.units.rename(columns={"unit": UNIT_NAME, "code": UNIT_CODE,
+                                         "kind": UNIT_KIND}).copy()
+    counted = period.figures.dropna(subset=["numerator", "denominator"])
+    for column, part in (("numerator", "tu"), ("denominator", "mau")):
+        wide = counted.pivot(index="row", columns="indicator", values=column)
+        for code in wide.columns:
+            frame[f"{code}/{part}"] = wide[code].reindex(frame.index).astype("Int64")
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return frame.astype(object).where(frame.notna(), None)
 
 
 def period_scores(scores: Scores, period: str,
