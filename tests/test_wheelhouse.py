@@ -30,10 +30,16 @@ def test_the_lock_covers_every_dependency_of_the_project():
     assert names <= set(check.pins(LOCK)), names - set(check.pins(LOCK))
 
 
-def _folder(tmp_path, lock, skip=(), platform="win_amd64"):
+def _folder(tmp_path, lock, skip=(), platform="win_amd64", dlls=(32, 64)):
+    import zipfile
+
     for name, version in check.pins(lock).items():
         if name not in skip:
-            (tmp_path / f"{name.replace('-', '_')}-{version}-cp311-cp311-{platform}.whl").touch()
+            wheel = tmp_path / f"{name.replace('-', '_')}-{version}-cp311-cp311-{platform}.whl"
+            with zipfile.ZipFile(wheel, "w") as package:  # xlwings ships its DLLs as data
+                for bits in dlls if name == "xlwings" else ():
+                    package.writestr(f"xlwings-{version}.data/data/xlwings{bits}-{version}.dll",
+                                     b"")
     (tmp_path / "xl766-0.1.0-py3-none-any.whl").touch()
     return tmp_path
 
@@ -48,6 +54,23 @@ def test_a_missing_wheel_fails_and_is_named(tmp_path, capsys, absent):
     assert check.main([str(LOCK), str(_folder(tmp_path, LOCK, skip={absent}))]) == 1
     err = capsys.readouterr().err
     assert f"{absent}=={check.pins(LOCK)[absent]}" in err
+
+
+def test_the_xlwings_wheel_must_carry_the_dll_for_32_bit_office(tmp_path, capsys):
+    assert check.main([str(LOCK), str(_folder(tmp_path, LOCK, dlls=(64,)))]) == 1
+    assert "xlwings32-0.37.8.dll" in capsys.readouterr().err
+
+
+def test_the_workbook_declares_both_dlls():
+    """32-bit Office loads xlwings32-<version>.dll, 64-bit Office xlwings64-…: both are declared
+    by the VBA the template carries (Python itself stays 64-bit: it runs out of process)."""
+    from oletools.olevba import VBA_Parser
+
+    parser = VBA_Parser(str(ROOT / "workbook" / "xl766.xlsm"))
+    source = "\n".join(code for *_, code in parser.extract_macros())
+    for bits in (32, 64):
+        assert f'Lib "xlwings{bits}-0.37.8.dll"' in source
+    assert "#If Win64 Then" in source
 
 
 def test_wheels_for_another_platform_do_not_count(tmp_path, capsys):
@@ -87,6 +110,17 @@ def test_the_installer_replaces_logs_and_waits():
     # macros not blocked: Mark of the Web removed, C:\XL766 a per-user Trusted Location
     assert "Unblock-File" in script and "HKCU\\Software\\Microsoft\\Office" in script
     assert "AllowSubfolders /t REG_DWORD /d 1" in script
+    # the way out for last year's workbooks is installed with it (a .bat, not a workbook: the old
+    # workbook's VBA loads a DLL the upgrade removed, so its own ribbon cannot run)
+    assert 'copy "%HERE%cap-nhat-mau.bat" "%TARGET%\\"' in script
+
+
+def test_old_workbooks_are_carried_over_by_drag_and_drop():
+    text = (WINDOWS / "cap-nhat-mau.bat").read_text(encoding="ascii")
+    assert '"%XL766%" cap-nhat-mau "%~1" -o "%~dpn1 (mau moi).xlsm"' in text  # never over the old
+    assert "shift" in text and "pause" in text
+    attributes = (ROOT / ".gitattributes").read_text(encoding="utf-8")
+    assert "*.bat text eol=crlf" in attributes  # cmd.exe reads it with CRLF line ends
 
 
 @pytest.mark.parametrize("lock", sorted(WINDOWS.glob("requirements-win_amd64-py3*.txt")))

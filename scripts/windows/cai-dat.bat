@@ -27,6 +27,9 @@ for %%f in ("%HERE%*.xlsm") do (
     copy "%%f" "%TEMPLATES%\" >> "%LOG%" 2>&1 || goto :failed
 )
 if not exist "%TEMPLATES%\xl766.xlsm" goto :failed
+rem Drag an old filled workbook onto cap-nhat-mau.bat: its data move into the current template.
+rem (in a batch file COPY replaces without asking; the .bat is ours, never a clerk's file)
+copy "%HERE%cap-nhat-mau.bat" "%TARGET%\" >> "%LOG%" 2>&1 || goto :failed
 rem Files from a download or a USB stick carry the Mark of the Web: Office then blocks their macros.
 powershell -NoProfile -Command "Get-ChildItem -Recurse -File '%TARGET%' | Unblock-File" >> "%LOG%" 2>&1 && echo Da bo dau tai tu Internet (Unblock-File) >> "%LOG%"
 rem C:\XL766 and its subfolders as a Trusted Location of this user (HKCU: no admin needed).

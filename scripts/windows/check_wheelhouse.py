@@ -1,5 +1,8 @@
 """Check, offline, that a wheelhouse holds a Windows 64-bit wheel for every pin of the lock and
-for xl766 itself; exit 1 naming what is missing. Standard library only.
+for xl766 itself, and that its xlwings wheel carries both DLLs the workbook's VBA may load
+(xlwings64-<version>.dll for 64-bit Office, xlwings32-<version>.dll for 32-bit Office: Python
+runs out of process, so 64-bit Python serves either); exit 1 naming what is missing. Standard
+library only.
 
     python3 scripts/windows/check_wheelhouse.py LOCK FOLDER [--python 3.11]
 """
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import zipfile
 from pathlib import Path
 
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;#]+)")
@@ -52,6 +56,16 @@ def missing(lock: Path, folder: Path, python: str) -> list[str]:
     return needed
 
 
+def missing_dlls(folder: Path, version: str) -> list[str]:
+    """The xlwings DLLs for 32- and 64-bit Office that the xlwings wheel lacks."""
+    wanted = [f"xlwings32-{version}.dll", f"xlwings64-{version}.dll"]
+    for wheel in folder.glob(f"xlwings-{version}-*.whl"):
+        with zipfile.ZipFile(wheel) as package:
+            names = {Path(name).name for name in package.namelist()}
+        return [dll for dll in wanted if dll not in names]
+    return []  # no xlwings wheel: missing() names it
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("lock", type=Path)
@@ -59,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--python", default="3.11")
     args = parser.parse_args(argv)
     absent = missing(args.lock, args.folder, args.python)
+    absent += missing_dlls(args.folder, pins(args.lock).get("xlwings", ""))
     if absent:
         print(f"Thư mục {args.folder} thiếu {len(absent)} gói cho Windows 64-bit, Python "
               f"{args.python}: {', '.join(absent)}", file=sys.stderr)

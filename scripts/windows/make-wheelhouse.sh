@@ -31,5 +31,5 @@ VERSION=$(basename "$WHEEL" | cut -d- -f2)
     > "$OUT/wheelhouse/requirements.txt"
 echo "$PY" > "$OUT/wheelhouse/python-version.txt"  # cai-dat.bat installs with this Python
 python3 scripts/windows/check_wheelhouse.py "$LOCK" "$OUT/wheelhouse" --python "$PY"
-cp scripts/windows/cai-dat.bat workbook/*.xlsm "$OUT/"
+cp scripts/windows/cai-dat.bat scripts/windows/cap-nhat-mau.bat workbook/*.xlsm "$OUT/"
 echo "Đã tạo $OUT ($(ls "$OUT/wheelhouse" | wc -l) tệp, Python $PY 64-bit)."
