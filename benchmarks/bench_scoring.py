@@ -21,6 +21,7 @@ from xl766.catalog.models import Rule
 from xl766.engine import score_table
 
 UNITS = 4_100
+HERE = Path(__file__).parent
 
 
 def _official(points: Fraction) -> Fraction:
@@ -84,13 +85,33 @@ print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN).
 """
 
 
-def measured(path: Path, *options: str) -> tuple[float, float]:
-    """Wall seconds and peak MB of one `cham-diem` in a process of its own."""
-    command = [sys.executable, "-m", "xl766", "cham-diem", str(path), "--bo-chi-so", "766-2026",
-               *options]
+def timed(*command: str) -> tuple[float, float]:
+    """Wall seconds and peak MB of a command in a process of its own."""
     out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True,
                          text=True, check=True).stdout.split()
     return float(out[0]), float(out[1])
+
+
+def measured(path: Path, *options: str) -> tuple[float, float]:
+    """Wall seconds and peak MB of one `cham-diem`."""
+    return timed(sys.executable, "-m", "xl766", "cham-diem", str(path), "--bo-chi-so",
+                 "766-2026", *options)
+
+
+def _same_as_minimal(path: Path, folder: Path) -> None:
+    """The baseline computes what xl766 computes: the same total, band and rank for every unit."""
+    import pandas as pd
+
+    ours, theirs = folder / "ours.csv", folder / "theirs.csv"
+    subprocess.run([sys.executable, "-m", "xl766", "cham-diem", str(path), "--bo-chi-so",
+                    "766-2026", "-o", str(ours), "--csv-may"], check=True,
+                   capture_output=True)
+    subprocess.run([sys.executable, str(HERE / "minimal_scorer.py"), str(path), "--csv",
+                    str(theirs)], check=True)
+    a = pd.read_csv(ours).set_index("ten_don_vi")
+    b = pd.read_csv(theirs).set_index("ten_don_vi").loc[a.index]
+    assert (a["TONG"].round(2) == b["total"]).all() and (a["xep_loai"] == b["band"]).all()
+    assert (a["xep_hang"] == b["rank"]).all()
 
 
 def main() -> None:
@@ -130,8 +151,12 @@ def main() -> None:
         path = Path(folder) / "400000.csv"
         national_month(indicator_set, 400_000).to_csv(path, index=False)
         seconds, megabytes = measured(path)
-        print(f"  400,000 units: screen table {seconds:.1f} s, peak {megabytes:.0f} MB "
-              "(targets ≤ 12 s, ≤ 1,5 GB)")
+        bare, bare_megabytes = timed(sys.executable, str(HERE / "minimal_scorer.py"), str(path))
+        _same_as_minimal(path, Path(folder))
+        print(f"  400,000 units: screen table {seconds:.1f} s, peak {megabytes:.0f} MB; minimal "
+              f"pandas scorer {bare:.1f} s, {bare_megabytes:.0f} MB (same totals, bands and "
+              f"ranks): {seconds / bare:.1f}× and {megabytes / bare_megabytes:.1f}× "
+              "(targets ≤ 2×, ≤ 800 MB)")
 
 
 if __name__ == "__main__":
