@@ -410,3 +410,16 @@ def test_report_button_on_a_book_opened_from_onedrive_says_what_to_do(excel):
     assert book.alerts[0].startswith("Sổ đang mở từ OneDrive/SharePoint (https://d.docs.live.net")
     assert "ONEDRIVE_CONSUMER_WIN" in book.alerts[0]
     assert not list(path.parent.glob("Bao cao*"))
+
+
+def test_the_ribbon_module_loads_without_pandas():
+    """Excel imports the ribbon module at each click: pandas, numpy, pydantic and openpyxl
+    wait until a button needs them."""
+    import subprocess
+    import sys
+
+    code = ("import sys, xl766.excel.ribbon; "
+            "print(sorted(m for m in ('pandas', 'numpy', 'pydantic', 'openpyxl') "
+            "if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -7,14 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
 from xl766.adapters.errors import InputError
-from xl766.catalog import CatalogError
-from xl766.engine.appendices import column_key
 from xl766.engine.findings import LEVEL_TEXT, Level
-from xl766.report.content import check_input
-from xl766.report.inputs import SETTINGS_SHEET, ReportInput, read_report_input
 
 ERRORS_SHEET = "Lỗi dữ liệu"
 HEADER = ("Trang", "Ô", "Mức", "Nội dung")
@@ -38,8 +32,17 @@ class Problem:
         return self.sheet, self.cell, LEVEL_TEXT[self.level], self.message
 
 
-def problems(source: ReportInput | Path) -> list[Problem]:
-    """Every problem of every input sheet, errors first, each pointing at its cell."""
+def problems(source) -> list[Problem]:
+    """Every problem of every input sheet (a ReportInput, or the workbook's path), errors first,
+    each pointing at its cell."""
+    # imported at click time: the ribbon module itself loads without pandas
+    from openpyxl.utils import get_column_letter
+
+    from xl766.catalog import CatalogError
+    from xl766.engine.appendices import column_key
+    from xl766.report.content import check_input
+    from xl766.report.inputs import SETTINGS_SHEET, ReportInput, read_report_input
+
     try:
         if not isinstance(source, ReportInput):
             source = read_report_input(source)
@@ -62,7 +65,7 @@ def problems(source: ReportInput | Path) -> list[Problem]:
     return sorted(found, key=lambda p: _ORDER[p.level])
 
 
-def report_path(source: ReportInput, folder: Path) -> Path:
+def report_path(source, folder: Path) -> Path:
     """Where "Tạo báo cáo" writes: beside the workbook, named after the period."""
     period = source.settings.ky_bao_cao.strip()
     if not period:

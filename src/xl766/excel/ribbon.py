@@ -13,7 +13,6 @@ from pathlib import Path
 
 from xl766.adapters.errors import InputError
 from xl766.adapters.safe_text import csv_safe
-from xl766.catalog import CatalogError
 from xl766.engine.findings import Level
 from xl766.excel.checks import ERRORS_SHEET, HEADER, Problem, problems, report_path
 
@@ -175,6 +174,7 @@ def _fill_scores(book, rows: list[list], headers: list) -> bool:
 def lay_so_lieu_cong() -> None:
     import xlwings as xw
 
+    from xl766.catalog import CatalogError
     from xl766.excel.layout import UNIT_ROWS, scores_columns
     from xl766.portal.answers import read_answers
     from xl766.portal.fetch import FetchError
