@@ -1,4 +1,5 @@
-"""`xl766 cai-thien` outputs: the plans as JSON records and as a table (CSV)."""
+"""`xl766 cai-thien` outputs: the plans as JSON records and as a table (CSV). The command states
+the plans' assumption (engine.plans.ASSUMPTION) with every output."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import json
 
 import pandas as pd
 
-from xl766.engine.plans import ASSUMPTION, UnitPlan, describe
+from xl766.engine.plans import UnitPlan, describe
 from xl766.engine.scoring import Scores
 
 
@@ -64,6 +65,3 @@ def table(scores: Scores, plans: list[UnitPlan]) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     order = frame["so_ho_so_can_them"].fillna(float("inf")).argsort(kind="stable")
     return frame.iloc[order].reset_index(drop=True)
-
-
-__doc__ += f"\n\nEvery output states its assumption: {ASSUMPTION}."
