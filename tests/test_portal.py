@@ -448,3 +448,37 @@ def test_a_400_digit_count_in_an_answer_is_a_message(tmp_path, capsys):
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
     code, err = _nhap_cong(capsys, tmp_path, folder)
     assert code == 2 and "quá lớn" in err and "TDGQ.1/tu" in err
+
+
+def _province(source: Path, target: Path, code: str) -> None:
+    """A copy of a province's capture under another province code, its manifest's hashes
+    recomputed: the answers of a province that is not Phú Thọ."""
+    import hashlib
+
+    shutil.copytree(source, target)
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    for entry in manifest["captures"]:
+        path = target / entry["file"]
+        text = path.read_text(encoding="utf-8").replace('"H44', f'"{code}')
+        path.write_text(text, encoding="utf-8")
+        entry["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    (target / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_several_provinces_in_one_run_are_never_mixed(tmp_path, capsys):
+    national = tmp_path / "ca-nuoc"
+    for code in ("H44", "H45", "H46"):
+        _province(PHU_THO, national / code, code)
+    out = tmp_path / "ca-nuoc.csv"
+    code, stdout, err = run(capsys, "nhap-cong", str(national), "-o", str(out), "--csv-may")
+    assert code == 0, err
+    assert "Đã ghi 489 đơn vị, kỳ 2026-Q3" in stdout and "0 điểm chênh" in stdout
+    table = pd.read_csv(out, dtype=str)
+    assert table["ma_don_vi"].str[:3].value_counts().to_dict() == {"H44": 163, "H45": 163,
+                                                                    "H46": 163}
+    # the same answers under one code twice: refused as the same units, never merged
+    twice = tmp_path / "hai-lan"
+    _province(PHU_THO, twice / "a", "H44")
+    _province(PHU_THO, twice / "b", "H44")
+    code, _, err = run(capsys, "nhap-cong", str(twice), "-o", str(tmp_path / "x.csv"))
+    assert code == 2 and "trùng đơn vị" in err

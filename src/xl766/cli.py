@@ -490,6 +490,44 @@ def cmd_tong_hop_ky(args) -> int:
     return 0
 
 
+def _portal_import(args, indicator_set, period):
+    """(table, the capture or None for several provinces, Cấu hình, source rows); None after
+    saying every error."""
+    from xl766.engine import Level
+    from xl766.portal import output
+    from xl766.portal.answers import read_answers
+    from xl766.portal.national import national_table, province_folders
+    from xl766.portal.table import portal_table
+
+    folders = province_folders([Path(p) for p in args.paths])
+    if folders:
+        table, problems, captures = national_table(folders, indicator_set, period)
+        capture = None
+        found = next((str(c.period) for c in captures if c.period is not None), "")
+        settings = {"bo_chi_so": indicator_set.id, "ky_bao_cao": found,
+                    "doi_tuong": "Các cơ quan, đơn vị"}
+        sources = output.source_rows(captures[0])[:1] + [
+            row for c in captures for row in output.source_rows(c)[1:]]
+    else:
+        capture = read_answers([Path(p) for p in args.paths], period)
+        problems = list(capture.problems)
+        table = None
+        if not capture.has_errors:
+            table, more = portal_table(capture, indicator_set, with_province=args.ca_tinh)
+            problems += more
+        settings = output.settings_for(capture, indicator_set.id, capture.province_row())
+        sources = output.source_rows(capture)
+    errors = [p for p in problems if p.level is Level.ERROR]
+    if errors:
+        print(f"Số liệu Cổng có {len(errors)} lỗi; chưa ghi gì:", file=sys.stderr)
+        for problem in errors:
+            print(problem.describe(), file=sys.stderr)
+        return None
+    for problem in problems:
+        print(problem.describe(), file=sys.stderr)
+    return table, capture, settings, sources
+
+
 def cmd_nhap_cong(args) -> int:
     from xl766.adapters import files, safe_text
     from xl766.adapters.tables import SCORES_SHEET
@@ -498,8 +536,6 @@ def cmd_nhap_cong(args) -> int:
     from xl766.engine.numbers import format_number
     from xl766.engine.scoring import tolerance_text
     from xl766.portal import output
-    from xl766.portal.answers import read_answers
-    from xl766.portal.table import portal_table
 
     period = _period_argument(args.ky)
     target = Path(args.output)
@@ -508,22 +544,10 @@ def cmd_nhap_cong(args) -> int:
         return EXIT_INPUT_ERROR
     files.check_output(target, inputs=tuple(Path(p) for p in args.paths), overwrite=args.ghi_de)
     indicator_set = load_indicator_set(args.bo_chi_so)
-    capture = read_answers([Path(p) for p in args.paths], period)
-    if capture.has_errors:
-        errors = [p for p in capture.problems if p.level is Level.ERROR]
-        print(f"Số liệu Cổng có {len(errors)} lỗi; chưa ghi gì:", file=sys.stderr)
-        for problem in errors:
-            print(problem.describe(), file=sys.stderr)
+    imported = _portal_import(args, indicator_set, period)
+    if imported is None:
         return EXIT_INPUT_ERROR
-    table, problems = portal_table(capture, indicator_set, with_province=args.ca_tinh)
-    errors = [p for p in problems if p.level is Level.ERROR]
-    if errors:
-        print(f"Số liệu Cổng có {len(errors)} lỗi; chưa ghi gì:", file=sys.stderr)
-        for problem in errors:
-            print(problem.describe(), file=sys.stderr)
-        return EXIT_INPUT_ERROR
-    for problem in capture.problems + problems:
-        print(problem.describe(), file=sys.stderr)
+    table, capture, settings, sources = imported
     framed = table.set_axis(range(2, 2 + len(table)))
     scores = score_table(framed, indicator_set)
     errors = [f for f in scores.findings if f.level is Level.ERROR]
@@ -537,13 +561,12 @@ def cmd_nhap_cong(args) -> int:
             table, tmp, for_people=not args.csv_may),
                                overwrite=args.ghi_de)
     else:
-        settings = output.settings_for(capture, indicator_set.id, capture.province_row())
         files.write_atomically(target, lambda tmp: output.write_xlsx(
-            table, tmp, settings, output.source_rows(capture)), overwrite=args.ghi_de)
-    if not args.khong_luu and capture.period is not None:
+            table, tmp, settings, sources), overwrite=args.ghi_de)
+    if not args.khong_luu and capture is not None and capture.period is not None:
         _record_portal(args, capture, indicator_set.id, scores)
     checked = scores.reconciliation()
-    print(f"Đã ghi {len(table)} đơn vị, kỳ {capture.period}, vào '{target}'. Đối chiếu: "
+    print(f"Đã ghi {len(table)} đơn vị, kỳ {settings['ky_bao_cao']}, vào '{target}'. Đối chiếu: "
           f"{format_number(len(checked))} điểm Cổng công bố, {int(checked['differs'].sum())} "
           f"điểm chênh quá {tolerance_text(checked)}, {int(checked['unmatched'].sum())} điểm chưa "
           "tính lại được.")
