@@ -276,3 +276,56 @@ def test_a_target_that_cannot_be_written_is_a_message(portal, tmp_path):
                     side_effect=OSError(errno.ENOSPC, "No space left")), pytest.raises(
             FetchError, match="ổ đĩa đã đầy"):
         fetch(portal, tmp_path / "h44")
+
+
+def test_the_whole_country_one_province_at_a_time_and_resumable(portal, tmp_path, capsys):
+    from xl766.portal.fetch import fetch_nation
+
+    folder = tmp_path / "ca-nuoc"
+    said = []
+    done = fetch_nation(Q3, folder, base_url=portal.url, politeness=QUICK,
+                        sleep=lambda s: None, progress=said.append)
+    assert [p.name for p in done] == ["H21", "H44"]
+    assert all(json.loads((p / "manifest.json").read_text(encoding="utf-8"))["complete"]
+               for p in done)
+    assert "[1/2] H21 UBND tỉnh Gia Lai…" in said and "[2/2] H44 UBND tỉnh Phú Thọ…" in said
+    roots = {body.get("rootDepartmentId") for path, body in portal.log
+             if path.endswith("/transparency")}
+    assert roots == {PROVINCE_ID, "019d2be3-6a95-0000-0000-000000000021"}
+    assert (folder / "dong-cap" / "service-results.json").read_bytes() == NATIONAL
+    asked = portal.asked("transparency")
+    again = []  # a second run fetches nothing already complete
+    fetch_nation(Q3, folder, base_url=portal.url, politeness=QUICK, sleep=lambda s: None,
+                 progress=again.append)
+    assert portal.asked("transparency") == asked
+    assert "[2/2] H44 UBND tỉnh Phú Thọ: đã có từ lần trước" in again
+
+
+def test_a_stopped_national_run_resumes_where_it_stopped(tmp_path, capsys):
+    from conftest import run_cli
+    from xl766.portal.fetch import fetch_nation
+
+    def run(server, said):
+        return fetch_nation(Q3, tmp_path / "ca-nuoc", base_url=server.url, politeness=QUICK,
+                            sleep=lambda s: None, progress=said.append)
+
+    with ReplayPortal() as server:
+        server.reply("service-results", (201, NATIONAL, 0))
+        for name in ENDPOINTS:
+            server.reply(name, (201, recorded(name), 0))
+        # the second province's satisfaction answer fails for good this time
+        server.replies["/api/v1/reporting/evaluation/handling-satisfaction"] = [
+            (201, recorded("handling-satisfaction"), 0), (400, b'{"code":"BAD"}', 0)]
+        with pytest.raises(FetchError):
+            run(server, [])
+        folder = tmp_path / "ca-nuoc"
+        assert json.loads((folder / "H21" / "manifest.json").read_text())["complete"]
+        assert not (folder / "H44" / "manifest.json").exists()
+        server.reply("handling-satisfaction", (201, recorded("handling-satisfaction"), 0))
+        before, said = server.asked("transparency"), []
+        assert [p.name for p in run(server, said)] == ["H21", "H44"]
+        assert "[1/2] H21 UBND tỉnh Gia Lai: đã có từ lần trước" in said
+        # H44 resumes its own staging: only what it lacked is asked again
+        assert server.asked("transparency") == before
+    code, _, err = run_cli(capsys, "tai-cong", "--ky", "2026-Q3", "-o", tmp_path / "x")
+    assert code == 2 and "--ca-nuoc" in err

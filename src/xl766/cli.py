@@ -574,12 +574,26 @@ def cmd_nhap_cong(args) -> int:
 
 
 def cmd_tai_cong(args) -> int:
-    from xl766.portal.fetch import FetchError, fetch_province
+    from xl766.portal.fetch import NATIONAL_LIST, FetchError, fetch_nation, fetch_province
 
     period = _period_argument(args.ky)
     if period is None:
         print("Cần --ky (vd 2026-09, 2026-Q3).", file=sys.stderr)
         return EXIT_INPUT_ERROR
+    if bool(args.tinh) == bool(args.ca_nuoc):
+        print("Cần đúng một trong --tinh MÃ hoặc --ca-nuoc.", file=sys.stderr)
+        return EXIT_INPUT_ERROR
+    if args.ca_nuoc:
+        try:
+            folders = fetch_nation(period, Path(args.output), base_url=args.dia_chi,
+                                   progress=lambda text: print(text, file=sys.stderr))
+        except FetchError as error:
+            print(f"{error}\nChạy lại cùng lệnh để tải tiếp các tỉnh còn thiếu.", file=sys.stderr)
+            return EXIT_INPUT_ERROR
+        print(f"Đã tải đủ {len(folders)} tỉnh của kỳ {period} vào '{args.output}'. Tiếp theo: "
+              f"xl766 nhap-cong '{args.output}' -o ca-nuoc-{period}.csv (danh sách đồng cấp cho "
+              f"--dong-cap: '{Path(args.output) / NATIONAL_LIST}')")
+        return 0
     try:
         folder = fetch_province(args.tinh, period, Path(args.output), base_url=args.dia_chi,
                                 progress=lambda text: print(text, file=sys.stderr))
@@ -768,7 +782,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     fetch = commands.add_parser("tai-cong", help="tải số liệu đánh giá 766 của một tỉnh từ Cổng "
                                 "DVCQG (6 mục, lưu nguyên văn)")
-    fetch.add_argument("--tinh", required=True, metavar="MÃ",
+    fetch.add_argument("--ca-nuoc", action="store_true", help="tải mọi tỉnh, lần lượt, mỗi tỉnh "
+                       "một thư mục con; chạy lại để tải tiếp các tỉnh còn thiếu")
+    fetch.add_argument("--tinh", metavar="MÃ",
                        help="mã tỉnh trên Cổng (vd H44) hoặc rootDepartmentId (UUID)")
     fetch.add_argument("--ky", required=True, metavar="KỲ", help="YYYY-MM, YYYY-Qn hoặc YYYY")
     fetch.add_argument("-o", "--output", required=True, metavar="THU_MUC",

@@ -195,9 +195,8 @@ def _save_manifest(folder: Path, manifest: dict) -> None:
     _write(folder / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8"))
 
 
-def _province_id(client: _Client, province: str, period: Period) -> tuple[str, str | None]:
-    if _UUID.fullmatch(province):
-        return province, None
+def _provinces(client: _Client, period: Period) -> tuple[bytes, list[dict]]:
+    """The national list (service-results for the administrative units): its answer and rows."""
     payload = {"departmentType": "ADMINISTRATIVE_UNIT", **period_body(period, "timeType")}
     body, _ = client.post("service-results", payload)
     document = json.loads(body)
@@ -206,6 +205,13 @@ def _province_id(client: _Client, province: str, period: Period) -> tuple[str, s
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
         raise FetchError("Dừng tải: danh sách tỉnh của Cổng (service-results) không đúng dạng đã "
                          "biết. Dùng mã rootDepartmentId (UUID) thay cho mã tỉnh.")
+    return body, rows
+
+
+def _province_id(client: _Client, province: str, period: Period) -> tuple[str, str | None]:
+    if _UUID.fullmatch(province):
+        return province, None
+    _, rows = _provinces(client, period)
     for row in rows:
         if str(row.get("departmentCode", "")).casefold() == province.casefold():
             if not _UUID.fullmatch(str(row.get("departmentId") or "")):
@@ -214,6 +220,41 @@ def _province_id(client: _Client, province: str, period: Period) -> tuple[str, s
             return row["departmentId"], row.get("departmentName")
     known = ", ".join(sorted(str(r.get("departmentCode")) for r in rows)[:70])
     raise FetchError(f"Không có tỉnh mã '{province}' trong danh sách của Cổng (có: {known}).")
+
+
+NATIONAL_LIST = "dong-cap/service-results.json"
+
+
+def fetch_nation(period: Period, folder: Path, *, base_url: str | None = None,
+                 politeness: Politeness | None = None,
+                 sleep: Callable[[float], None] = time.sleep,
+                 progress: Callable[[str], None] = print) -> list[Path]:
+    """Every province, one request at a time, each into ``folder/<code>``; a province already
+    complete for the period (its manifest says so) is not fetched again, so a stopped run
+    resumes. The national list itself is kept (``dong-cap/``: the peers for --dong-cap)."""
+    folder = Path(folder)
+    client = _Client(base_url or PORTAL, politeness or Politeness(), sleep, progress)
+    progress("Lấy danh sách tỉnh trên Cổng…")
+    body, rows = _provinces(client, period)
+    try:
+        _write(folder / NATIONAL_LIST, body)
+    except OSError as error:
+        raise FetchError(f"Không ghi được vào '{folder}': {os_error_text(error)}") from None
+    provinces = sorted((str(r["departmentCode"]), str(r["departmentId"]), r.get("departmentName"))
+                       for r in rows if r.get("departmentCode") and
+                       _UUID.fullmatch(str(r.get("departmentId") or "")))
+    done = []
+    for number, (code, uuid, name) in enumerate(provinces, start=1):
+        target = folder / code
+        earlier = _manifest(target)
+        if earlier.get("complete") and earlier.get("period") == str(period):
+            progress(f"[{number}/{len(provinces)}] {code} {name or ''}: đã có từ lần trước")
+        else:
+            progress(f"[{number}/{len(provinces)}] {code} {name or ''}…")
+            fetch_province(uuid, period, target, base_url=base_url, politeness=politeness,
+                           sleep=sleep, progress=progress)
+        done.append(target)
+    return done
 
 
 def _fetch_endpoint(client: _Client, endpoint: Endpoint, base: dict, staging: Path,
