@@ -342,3 +342,10 @@ def test_the_workbook_has_the_sub_indicator_appendix(tmp_path, capsys):
     assert office[3:6] == (float(_cents(rate * 100)), tu, mau)
     units = [r for r in rows if isinstance(r[0], int)]
     assert len(units) == 12 and all(r[2].startswith("T99.") for r in units)
+
+
+def test_an_acronym_keeps_its_capitals_inside_a_sentence(tmp_path, capsys):
+    settings = SETTINGS.replace('doi_tuong = "Các cơ quan, đơn vị"',
+                                'doi_tuong = "UBND các xã, thị trấn"')
+    out = _fill(tmp_path, capsys, "bao-cao-nhom", settings=settings)
+    assert "2. Đối với UBND các xã, thị trấn" in _texts(out)

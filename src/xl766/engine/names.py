@@ -149,3 +149,10 @@ def _near_misses(names: list[str], limit: int) -> tuple[set[tuple[int, int]], bo
                         and _one_edit_apart(folded[a], folded[b])):
                     pairs.add((min(a, b), max(a, b)))
     return pairs, False
+
+
+def lower_first(text: str) -> str:
+    """A phrase as it reads inside a sentence: 'Hồ sơ …' → 'hồ sơ …', but an acronym stays
+    ('UBND các xã', 'TTHC …')."""
+    first = text.split(" ", 1)[0]
+    return text if first.isupper() else text[:1].lower() + text[1:]

@@ -16,6 +16,7 @@ import pandas as pd
 
 from xl766.catalog.models import ConversionMethod, Indicator, IndicatorSet, Rule
 from xl766.engine.exact import TICK_DIGITS, as_ticks, decimal_fraction, multiply
+from xl766.engine.names import lower_first
 from xl766.engine.scoring import Scores, Status, indicator_points, point_decimals
 
 _CHUNK = 256
@@ -321,15 +322,10 @@ def describe(plan: Plan, names: dict[str, str]) -> str:
     """'+10 hồ sơ xử lý trước hạn, đúng hạn (TDGQ.1, +2,00 điểm); +2 TTHC …'."""
     from xl766.engine.numbers import format_number
 
-    return "; ".join(f"+{format_number(step.dossiers)} {_counted(names.get(step.indicator, ''))} "
+    return "; ".join(f"+{format_number(step.dossiers)} "
+                     f"{lower_first(names.get(step.indicator, ''))} "
                      f"({step.indicator}, +{format_number(step.points, 2)} điểm)"
                      for step in plan.steps)
-
-
-def _counted(name: str) -> str:
-    """An indicator's name as what is counted: 'hồ sơ xử lý …', 'TTHC cập nhật …'."""
-    first = name.split(" ", 1)[0]
-    return name if first.isupper() else name[:1].lower() + name[1:]
 
 
 def planned(scores: Scores, nearest: int, weakest: int) -> set[int]:

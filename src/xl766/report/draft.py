@@ -13,6 +13,7 @@ from xl766.adapters.palette import band_fill
 from xl766.engine import narrative
 from xl766.engine.group_tables import OFFICE_ROW, GroupTable, group_table, headline_table
 from xl766.engine.inputs import OFFICE_KIND
+from xl766.engine.names import lower_first
 from xl766.engine.numbers import format_number
 from xl766.engine.periods import (
     NOT_COMPARABLE,
@@ -33,10 +34,6 @@ PLACEHOLDER = "[Cán bộ soạn thảo bổ sung: {}]"
 MOST_ROWS, SHOWN_WHEN_MORE = 40, 20  # a national table shows its weakest 20 and says so
 MOST_APPENDIX_ROWS = 500
 UNSCORED_FILL = "#BFBFBF"
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
 
 
 def _ended(items: list[str]) -> list[str]:
@@ -143,7 +140,7 @@ def _group_field(scores: Scores, table: GroupTable, position: int, office: Offic
                                                          "điểm nhóm.")
     return {
         "stt": str(position), "ma": group.code, "ten": group.name,
-        "ten_thuong": _lower_first(group.name), "toi_da": format_number(group.max_points, 2)
+        "ten_thuong": lower_first(group.name), "toi_da": format_number(group.max_points, 2)
         .removesuffix(",00"), "chi_so": _figures(table, table.office), "tom_tat": summary,
         "don_vi": rows, "an_bot": hidden, "chung": chung,
         "diem_chung": _points(*found) if found else "…", "thay_doi": change,
@@ -254,7 +251,7 @@ def context(content: ReportContent, kind: str, image: Callable[[bytes], object])
     day, month, year = settings.issue_date()
     place = f"{settings.dia_danh}, " if settings.dia_danh else ""
     basis = settings.legal_basis() or [
-        f"{d.document} ngày {d.date:%d/%m/%Y} của {d.issuer} {_lower_first(d.title)}"
+        f"{d.document} ngày {d.date:%d/%m/%Y} của {d.issuer} {lower_first(d.title)}"
         for d in indicator_set.legal_basis]
     tables = [group_table(scores, g) for g in indicator_set.groups]
     office = content.office or office_figures(scores, issuer)
@@ -289,9 +286,9 @@ def context(content: ReportContent, kind: str, image: Callable[[bytes], object])
         "co_quan_bao_cao": (settings.co_quan_bao_cao or settings.ten_co_quan).upper(),
         "so": settings.so_bao_cao or BLANK, "ky_hieu": settings.ky_hieu,
         "noi_ngay": f"{place}ngày {day} tháng {month} năm {year}",
-        "trich_yeu": subject, "trich_yeu_thuong": _lower_first(subject),
+        "trich_yeu": subject, "trich_yeu_thuong": lower_first(subject),
         "ky": period, "ky_hoa": period.upper(), "ten_co_quan": issuer,
-        "doi_tuong": settings.doi_tuong, "doi_tuong_thuong": _lower_first(settings.doi_tuong),
+        "doi_tuong": settings.doi_tuong, "doi_tuong_thuong": lower_first(settings.doi_tuong),
         "can_cu": basis,
         "kinh_gui": _ended(settings.addressees()) or [PLACEHOLDER.format("nơi kính gửi")],
         "nguoi_co_y_kien": f"Chủ tịch {settings.ten_co_quan or 'Ủy ban nhân dân'}",
