@@ -414,6 +414,7 @@ def notice() -> _Form:
     form.text("{{ xep_loai }}")
     form.placeholder("yêu cầu đối với các đơn vị")
     _ending(form, "Thông báo")
+    form.tag("{%p if phu_luc_cot %}")  # a set with no headline indicators has no appendix
     form.document.add_page_break()
     form.text("PHỤ LỤC", bold=True, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     form.text("MỘT SỐ TIÊU CHÍ THÀNH PHẦN CỦA CÁC ĐƠN VỊ {{ ky_hoa }}", bold=True, indent=False,
@@ -425,6 +426,7 @@ def notice() -> _Form:
                office=("phu_luc_chung", ["", "{{ phu_luc_chung.ten }}", "",
                                          ("v in phu_luc_chung.o", "{{ v }}")]))
     _optional(form, "phu_luc_an_bot")
+    form.tag("{%p endif %}")
     return form
 
 
