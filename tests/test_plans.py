@@ -175,3 +175,26 @@ def test_chiso_canthem_in_a_cell():
     # 4.999 of 5.000 is 19,996 points, shown 20,00: full points one dossier early
     assert CHISO_CANTHEM(4998, 5000, "TDGQ.1", "766-2026") == 1
     assert CHISO_CANTHEM(2498, 2500, "TDGQ.1", "766-2026") == 2  # 2.499: 19,992 → 19,99
+
+
+_RATIO_CODES = [i.code for i in SET.indicators if i.takes_ratio]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_RATIO_CODES), st.integers(1, 5000), st.floats(0, 1))
+def test_thresholds_agree_with_the_engines_points(code, mau, share):
+    """The fewest dossiers for full points, and for each gain, are where the engine's own points
+    first reach them (every rule, the set's rounding)."""
+    from xl766.engine.plans import _gain_table, _scaled_max, dossiers_to_full
+
+    indicator, tu = BY_CODE[code], int(mau * share)
+
+    def cents(k):
+        return round(_points(code, tu + k, mau) * 100)
+
+    full = dossiers_to_full(indicator, SET, tu, mau)
+    top = _scaled_max(indicator, 100)
+    assert cents(full) == top and (full == 0 or cents(full - 1) < top)
+    gains, dossiers = _gain_table(indicator, tu, mau, cents(0), 100, top - cents(0))
+    for gain, more in zip(gains[:25].tolist(), dossiers[:25].tolist(), strict=True):
+        assert cents(more) - cents(0) >= gain and (more == 0 or cents(more - 1) - cents(0) < gain)
