@@ -319,8 +319,40 @@ def test_a_unit_missing_a_month_is_named_and_left_unscored(tmp_path, capsys):
                            "--bo-chi-so", "766-2026", "-o", tmp_path / "x.csv")
     assert code == 2 and "gồm 3 tháng" in err
     code, _, err = run_cli(capsys, "tong-hop-ky", *months, "--ky", "2026-Q3", "--bo-chi-so",
-                           "dienbien-459-2023", "-o", tmp_path / "y.csv")
-    assert code == 2 and "chấm bằng điểm nhập" in err
+                           "nd61-2018", "-o", tmp_path / "y.csv")
+    assert code == 2 and "[periods]" in err
+
+
+def test_a_quarter_of_a_points_set_is_the_mean_of_its_months(tmp_path, capsys):
+    """Điện Biên's set has no counts: its catalog says a quarter is the mean of the months'
+    converted totals ([U]: no rule found in QĐ 459), and the output says so."""
+    from fractions import Fraction
+
+    month = pd.read_csv(EXAMPLES / "tuan-giao-2023-09-bieu01.csv", dtype=str,
+                        keep_default_na=False)
+    paths = []
+    for number in range(3):
+        frame = month.copy()
+        if number == 1:  # Mường Mùn loses 3 points of TDGQ in the second month
+            frame.loc[frame["ten_don_vi"] == "UBND xã Mường Mùn", ["TDGQ", "TONG"]] = [
+                "27,0", "78,52"]
+        paths.append(tmp_path / f"t{number}.csv")
+        frame.to_csv(paths[-1], index=False)
+    out = tmp_path / "q3.csv"
+    code, stdout, err = run_cli(capsys, "tong-hop-ky", *paths, "--ky", "2023-Q3",
+                                "--bo-chi-so", "dienbien-459-2023", "-o", out, "--csv-may")
+    assert code == 0, err
+    assert "trung bình cộng tổng điểm quy đổi các tháng, theo bộ chỉ số [U]" in stdout
+    quarter = pd.read_csv(out).set_index("ten_don_vi")
+    # 81,52 and 78,52 of an applicable 85: (2 × 81,52 + 78,52) / 3 / 85 × 100 = 94,73 half-up
+    expected = (2 * Fraction("81.52") + Fraction("78.52")) / 3 / 85 * 100
+    assert quarter.at["UBND xã Mường Mùn", "TONG"] == round(float(expected), 2) == 94.73
+    assert quarter.at["UBND xã Mường Mùn", "ghi_chu"].startswith("trung bình 3 tháng: 95,91;")
+    code, out_json, err = run_cli(capsys, "cham-diem", out, "--bo-chi-so", "dienbien-459-2023",
+                                  "--json")
+    units = {u["unit"]: u for u in json.loads(out_json)}
+    assert units["UBND xã Mường Mùn"]["converted"] == 94.73
+    assert units["UBND xã Mường Mùn"]["band"] == "Xuất sắc"
 
 
 def _national(tmp_path, scores: dict[str, float], name: str) -> Path:

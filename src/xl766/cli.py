@@ -37,6 +37,10 @@ def _print_set(reference: str) -> None:
               f"thập phân, nhóm = tổng điểm đã làm tròn [{s.rounding.provenance}]")
     bands = "; ".join(f"{b.label} ≥ {format_number(b.min_points)}" for b in s.classification.bands)
     print(f"Xếp loại [{s.classification.provenance}]: {bands}")
+    if s.periods:
+        rule = {"counts": "cộng số hồ sơ các tháng rồi chấm",
+                "mean_of_months": "trung bình cộng tổng điểm quy đổi các tháng"}[s.periods.rule]
+        print(f"Quý, năm từ các tháng (tong-hop-ky): {rule} [{s.periods.provenance}]")
     for key, target in s.targets.items():
         print(f"Chỉ tiêu {key}: {target.label} ≥ {format_number(target.percent)}% "
               f"[{target.provenance}]")
@@ -439,9 +443,9 @@ def cmd_tong_hop_ky(args) -> int:
     from xl766.adapters.errors import InputError
     from xl766.adapters.tables import read_scores_table
     from xl766.catalog import load_indicator_set
-    from xl766.catalog.models import Rule
+    from xl766.catalog.models import PeriodRule
     from xl766.engine import Level, score_table
-    from xl766.engine.aggregate import Month, sum_months
+    from xl766.engine.aggregate import Month, mean_of_months, sum_months
     from xl766.engine.numbers import format_number
     from xl766.engine.period import Period
 
@@ -450,9 +454,9 @@ def cmd_tong_hop_ky(args) -> int:
         raise InputError("--ky phải là một quý (2026-Q3) hoặc một năm (2026): kỳ tổng hợp từ "
                          "các tháng.")
     indicator_set = load_indicator_set(args.bo_chi_so)
-    if not any(i.takes_ratio and i.rule is not Rule.MONITOR for i in indicator_set.indicators):
-        raise InputError(f"Bộ {indicator_set.id} chấm bằng điểm nhập, không có số hồ sơ để cộng "
-                         "dồn: bộ chỉ số chưa quy định cách tính điểm quý, năm từ các tháng.")
+    if indicator_set.periods is None:
+        raise InputError(f"Bộ {indicator_set.id} chưa quy định cách tính điểm quý, năm từ các "
+                         "tháng (khóa [periods] của bộ chỉ số).")
     target = Path(args.output)
     if target.suffix.lower() != ".csv":
         raise InputError(f"Tệp kết quả '{target.name}' phải có đuôi .csv.")
@@ -470,7 +474,9 @@ def cmd_tong_hop_ky(args) -> int:
         raise InputError(f"Kỳ {period} gồm {expected} tháng nhưng có {len(months)}: thêm "
                          "tháng còn thiếu, hoặc dùng --chap-nhan-thieu để tổng hợp với số tháng "
                          "đang có.")
-    built = sum_months(months, indicator_set, partial=args.chap_nhan_thieu)
+    counted = indicator_set.periods.rule is PeriodRule.COUNTS
+    combine = sum_months if counted else mean_of_months
+    built = combine(months, indicator_set, partial=args.chap_nhan_thieu)
     errors = [(name, f) for name, f in built.findings if f.level is Level.ERROR]
     for name, finding in built.findings:
         if finding.level is not Level.ERROR:
@@ -484,8 +490,11 @@ def cmd_tong_hop_ky(args) -> int:
     files.write_atomically(target, lambda tmp: safe_text.write_csv(
         built.table, tmp, for_people=not args.csv_may), overwrite=args.ghi_de)
     scored = int(scores.summary["band"].notna().sum())
+    how = ("cộng số hồ sơ, không lấy trung bình tỷ lệ" if counted else
+           "trung bình cộng tổng điểm quy đổi các tháng, theo bộ chỉ số "
+           f"[{indicator_set.periods.provenance}]")
     print(f"Đã tổng hợp {format_number(len(built.table))} đơn vị từ {len(months)} tháng thành kỳ "
-          f"{period} vào '{target}' (cộng số hồ sơ, không lấy trung bình tỷ lệ); "
+          f"{period} vào '{target}' ({how}); "
           f"{format_number(scored)} đơn vị đủ số liệu để xếp loại.")
     return 0
 

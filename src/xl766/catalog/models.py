@@ -168,6 +168,17 @@ class Conversion(Cited):
     method: ConversionMethod
 
 
+class PeriodRule(StrEnum):
+    COUNTS = "counts"  # a quarter or a year scored from the months' counts summed
+    MEAN_OF_MONTHS = "mean_of_months"  # the mean of the months' converted totals
+
+
+class Periods(Cited):
+    """How a quarter or a year is made from its months (xl766 tong-hop-ky)."""
+
+    rule: PeriodRule
+
+
 class Blank(Cited):
     means: BlankMeans
 
@@ -210,6 +221,8 @@ class IndicatorSet(_Strict):
     subject: str = Field(default="", max_length=300)
     # Indicators whose rates and counts the sub-indicator appendix (Phụ lục) shows.
     headline: tuple[str, ...] = ()
+    # How a quarter or a year is made from months; None: the set says nothing (refused).
+    periods: Periods | None = None
     groups: tuple[Group, ...] = Field(min_length=1)
 
     @model_validator(mode="after")

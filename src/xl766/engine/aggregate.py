@@ -97,3 +97,57 @@ def sum_months(months: list[Month], indicator_set: IndicatorSet, *,
     frame = pd.DataFrame(rows, columns=columns, dtype=object)
     frame.index = pd.RangeIndex(2, 2 + len(frame))
     return Built(frame.where(frame.notna(), None).replace({np.nan: None}), findings)
+
+
+def mean_of_months(months: list[Month], indicator_set: IndicatorSet, *,
+                   partial: bool = False) -> Built:
+    """For a set that says a quarter is the mean of its months' converted totals (entered
+    points have no counts to sum): each unit's months scored, their totals averaged exactly and
+    rounded half-up to 2 decimals, as the period's published total (TONG), the months said in
+    its note."""
+    from fractions import Fraction
+
+    from xl766.engine.exact import decimal_fraction
+    from xl766.engine.inputs import PUBLISHED_TOTAL, UNIT_NOTE
+    from xl766.engine.numbers import format_number
+    from xl766.engine.scoring import score_table
+
+    findings: list[tuple[str, Finding]] = []
+    units: dict[str, dict] = {}
+    totals: dict[str, list[float | None]] = {}
+    for number, month in enumerate(months):
+        scores = score_table(month.table, indicator_set)
+        errors = [f for f in scores.findings if f.level is Level.ERROR]
+        findings += [(month.name, f) for f in errors]
+        if errors:
+            continue
+        for name, code, kind, converted in zip(
+                scores.units["unit"].tolist(), scores.units["code"].tolist(),
+                scores.units["kind"].tolist(), scores.summary["converted"].tolist(), strict=True):
+            key = _key(code, name)
+            units.setdefault(key, {UNIT_NAME: name, UNIT_CODE: code, UNIT_KIND: kind})
+            totals.setdefault(key, [None] * len(months))[number] = (
+                None if converted != converted else converted)
+    if any(f.level is Level.ERROR for _, f in findings):
+        return Built(pd.DataFrame(), findings)
+    rows = []
+    for key, unit in units.items():
+        given = [t for t in totals[key] if t is not None]
+        missing = [months[n].name for n, t in enumerate(totals[key]) if t is None]
+        row = dict(unit)
+        if missing:
+            said = "trung bình các tháng có" if partial else "để trống, chưa chấm điểm"
+            findings.append(("", Finding(Level.WARNING if partial else Level.NOTE,
+                                         f"'{unit[UNIT_NAME]}' không có điểm {', '.join(missing)}"
+                                         f": {said}", None, 1)))
+        if given and (not missing or partial):
+            mean = sum(decimal_fraction(t) for t in given) / len(given)
+            cents = (mean * 100 + Fraction(1, 2)).__floor__()
+            row[PUBLISHED_TOTAL] = cents / 100
+            row[UNIT_NOTE] = (f"trung bình {len(given)} tháng: "
+                              + "; ".join(format_number(t, 2) for t in given))
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=[UNIT_NAME, UNIT_CODE, UNIT_KIND, PUBLISHED_TOTAL,
+                                        UNIT_NOTE], dtype=object)
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    return Built(frame.where(frame.notna(), None), findings)
