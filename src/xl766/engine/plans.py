@@ -15,7 +15,13 @@ import numpy as np
 import pandas as pd
 
 from xl766.catalog.models import ConversionMethod, Indicator, IndicatorSet, Rule
-from xl766.engine.exact import TICK_DIGITS, as_ticks, decimal_fraction, multiply
+from xl766.engine.exact import (
+    TICK_DIGITS,
+    as_ticks,
+    constant_ticks,
+    decimal_fraction,
+    multiply,
+)
 from xl766.engine.names import lower_first
 from xl766.engine.scoring import Scores, Status, indicator_points, point_decimals
 
@@ -69,23 +75,25 @@ def _scaled_max(indicator: Indicator, places: int) -> int:
     return int(decimal_fraction(indicator.max_points) * places)
 
 
-def _first_reaching(indicator: Indicator, values: np.ndarray, denominator: int,
-                    places: int) -> np.ndarray:
-    """The fewest numerators whose points (in 10^-digits, rounded half-up) reach each value."""
+def _first_reaching(indicator: Indicator, values, denominators, places: int) -> np.ndarray:
+    """The fewest numerators whose points (in 10^-digits, rounded half-up) reach each value,
+    for the given denominators (values and denominators broadcast against each other)."""
     p_num, p_den = _fraction_parts(indicator.max_points)
-    scale = Fraction(denominator)
-    full_at = None
-    if indicator.rule is Rule.TARGET:
-        target = decimal_fraction(indicator.target_percent) / 100
-        scale = target * denominator
-        full_at = -(-target.numerator * denominator // target.denominator)
-    # round_half_up(P t / scale) >= v  <=>  t >= (2v - 1) scale / (2 P places)
-    num = scale.numerator * p_den
-    den = scale.denominator * p_num * places * 2
-    result = -(-multiply(2 * np.asarray(values, dtype=np.int64) - 1, num) // den)
-    if full_at is not None:
-        result = np.minimum(result, full_at)
-    return result
+    target = (decimal_fraction(indicator.target_percent) / 100 if indicator.rule is Rule.TARGET
+              else Fraction(1))
+    # round_half_up(P t / (target m)) >= v  <=>  t >= (2v - 1) target m / (2 P places)
+    numerator = multiply(2 * np.asarray(values, dtype=np.int64) - 1,
+                         np.asarray(denominators, dtype=np.int64), target.numerator * p_den)
+    reached = -(-numerator // (2 * target.denominator * p_num * places))
+    if indicator.rule is Rule.TARGET:  # full points from the target on
+        reached = np.minimum(reached, -(-multiply(denominators, target.numerator)
+                                        // target.denominator))
+    return reached
+
+
+def _full_at(indicator: Indicator, denominators, places: int) -> np.ndarray:
+    """The fewest numerators that give full points, for every denominator at once."""
+    return _first_reaching(indicator, _scaled_max(indicator, places), denominators, places)
 
 
 def _gain_table(indicator: Indicator, tu: int, mau: int, base: int, places: int,
@@ -183,22 +191,6 @@ def _columns(scores: Scores, places: int, to_units: int) -> list[_Column]:
     return columns
 
 
-def _full_at(indicator: Indicator, denominators: np.ndarray, places: int) -> np.ndarray:
-    """The fewest numerators that give full points, for every denominator at once."""
-    top = _scaled_max(indicator, places)
-    p_num, p_den = _fraction_parts(indicator.max_points)
-    target = (decimal_fraction(indicator.target_percent) / 100 if indicator.rule is Rule.TARGET
-              else Fraction(1))
-    # round_half_up(P t / (target m)) >= top  <=>  t >= (2 top - 1) target m / (2 P places)
-    numerator = multiply(denominators, (2 * top - 1) * target.numerator * p_den)
-    denominator = 2 * target.denominator * p_num * places
-    reached = -(-numerator // denominator)
-    if indicator.rule is Rule.TARGET:
-        reached = np.minimum(reached, -(-multiply(denominators, target.numerator)
-                                        // target.denominator))
-    return reached
-
-
 def plan_units(scores: Scores, ahead: int = 2, only=None) -> list[UnitPlan]:
     """A plan per unit (input order) to the next ``ahead`` bands. Sets that rescale the total
     (applicable maximum) or score by entered points give gains only where counts were given,
@@ -207,7 +199,7 @@ def plan_units(scores: Scores, ahead: int = 2, only=None) -> list[UnitPlan]:
     digits = point_decimals(indicator_set)
     places = 10**digits
     to_units = 10 ** (TICK_DIGITS - digits)
-    limits = [(b, _ticks(b.min_points)) for b in indicator_set.classification.bands]
+    limits = [(b, constant_ticks(b.min_points)) for b in indicator_set.classification.bands]
     rescaled = indicator_set.conversion.method is ConversionMethod.APPLICABLE_MAX
     # the exact search counts in the set's point units: cents, not 10^-9 of a point
     unrounded = indicator_set.indicator_decimals is None or digits > MOST_DIGITS
@@ -254,12 +246,6 @@ def plan_units(scores: Scores, ahead: int = 2, only=None) -> list[UnitPlan]:
     return plans
 
 
-def _ticks(points: float) -> int:
-    from xl766.engine.exact import constant_ticks
-
-    return constant_ticks(points)
-
-
 def _greedy_bound(tables, need: int) -> int | None:
     """Dossiers a plan needs at most: the cheapest indicators per point first (None when even
     every indicator at full points does not gain ``need``)."""
@@ -278,7 +264,7 @@ def _band_plans(unit: UnitPlan, targets, used, total: int, places: int, to_units
                 indicator_set: IndicatorSet) -> None:
     """The fewest dossiers to the next band and the band after."""
     goals = targets
-    need = _ticks(goals[-1].min_points) // to_units - total
+    need = constant_ticks(goals[-1].min_points) // to_units - total
     tables = [_gain_table(i, tu, mau, base, places, need) for i, tu, mau, base in used]
     bound = _greedy_bound(tables, need)
     if bound is not None:  # no part of an optimal plan takes more dossiers than the whole bound
@@ -286,7 +272,7 @@ def _band_plans(unit: UnitPlan, targets, used, total: int, places: int, to_units
                   for gains, dossiers in tables]
     best, choices = _search(tables, need)
     for goal in goals:
-        wanted = _ticks(goal.min_points) // to_units - total
+        wanted = constant_ticks(goal.min_points) // to_units - total
         if best[wanted] >= np.iinfo(np.int64).max // 4:
             if not unit.plans:
                 unit.unreachable = (f"chưa đạt được loại {goal.label} chỉ bằng hồ sơ của đơn "
