@@ -7,23 +7,13 @@ Run: python benchmarks/bench_plans.py
 
 from __future__ import annotations
 
-import time
-
+from bench_scoring import best_of
 from synthetic import national_month
 from xl766.catalog import load_indicator_set
 from xl766.engine import score_table
 from xl766.engine.plans import plan_units, planned
 
 UNITS = 3_321
-
-
-def best_of(runs: int, work) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

@@ -334,9 +334,9 @@ def cmd_lich_su(args) -> int:
     from xl766.adapters import safe_text
     from xl766.adapters.errors import InputError
     from xl766.adapters.files import write_atomically
-    from xl766.adapters.history import History, default_path
+    from xl766.adapters.history import History, history_file
 
-    path = Path(args.lich_su) if args.lich_su else default_path()
+    path = history_file(args.lich_su)
     if not path.exists():
         print(f"Chưa có lịch sử ở '{path}': tao-bao-cao ghi mỗi kỳ vào đó.")
         return 0
@@ -401,7 +401,7 @@ def _period_argument(text: str | None):
 
 def _record_portal(args, capture, set_id: str, scores) -> None:
     """nhap-cong keeps the period in the history, under the province's portal code."""
-    from xl766.adapters.history import History, default_path
+    from xl766.adapters.history import History, history_file
     from xl766.engine.periods import office_figures, period_scores
     from xl766.portal import output
     from xl766.report.run import office_name
@@ -409,7 +409,7 @@ def _record_portal(args, capture, set_id: str, scores) -> None:
 
     settings = ReportSettings.from_pairs(output.settings_for(capture, set_id,
                                                              capture.province_row()), "Cổng")
-    with History(Path(args.lich_su) if args.lich_su else default_path()) as store:
+    with History(history_file(args.lich_su)) as store:
         store.record(office_name(settings), period_scores(
             scores, str(capture.period), office_figures(scores, settings.ten_co_quan or
                                                         "Cơ quan báo cáo")),
@@ -419,11 +419,11 @@ def _record_portal(args, capture, set_id: str, scores) -> None:
 def _months_in_history(args, period) -> list:
     """The months of ``period`` the history keeps for an office, as tables of counts."""
     from xl766.adapters.errors import InputError
-    from xl766.adapters.history import History, default_path
+    from xl766.adapters.history import History, history_file
     from xl766.engine.aggregate import Month
     from xl766.engine.periods import counts_table
 
-    path = Path(args.lich_su) if args.lich_su else default_path()
+    path = history_file(args.lich_su)
     if not path.exists():
         raise InputError(f"Chưa có lịch sử ở '{path}'.")
     months = []

@@ -66,8 +66,11 @@ CREATE TABLE figures (
 """
 
 
-def default_path() -> Path:
-    """XL766_LICH_SU when set; else the user's data folder (LOCALAPPDATA on Windows)."""
+def history_file(chosen: str | Path | None = None) -> Path:
+    """The history a command uses: the one chosen (--lich-su, Cấu hình lich_su), else
+    XL766_LICH_SU when set, else the user's data folder (LOCALAPPDATA on Windows)."""
+    if chosen:
+        return Path(chosen)
     if os.environ.get("XL766_LICH_SU"):
         return Path(os.environ["XL766_LICH_SU"])
     if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):

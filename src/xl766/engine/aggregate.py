@@ -4,6 +4,7 @@ any table. Only counts add up: points and percents typed for a month cannot be, 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,6 +37,14 @@ class Built:
 
 def _key(code, name) -> str:
     return f"ma:{code}" if code else f"ten:{normalise(name or '')}"
+
+
+def _missing_months(unit: str, missing: list[str], partial: bool,
+                    partial_way: str) -> tuple[str, Finding]:
+    """'<unit> … tháng 8: để trống, chưa chấm điểm', or how the months it has are used."""
+    said = partial_way if partial else "để trống, chưa chấm điểm"
+    return ("", Finding(Level.WARNING if partial else Level.NOTE,
+                        f"{unit} {', '.join(missing)}: {said}", None, 1))
 
 
 def sum_months(months: list[Month], indicator_set: IndicatorSet, *,
@@ -83,10 +92,8 @@ def sum_months(months: list[Month], indicator_set: IndicatorSet, *,
         missing = [months[n].name for n in range(len(months)) if n not in seen_in[key]]
         row = dict(unit)
         if missing:
-            said = "tính với số liệu các tháng có" if partial else "để trống, chưa chấm điểm"
-            findings.append(("", Finding(Level.WARNING if partial else Level.NOTE,
-                                         f"'{unit[UNIT_NAME]}' không có trong {', '.join(missing)}"
-                                         f": {said}", None, 1)))
+            findings.append(_missing_months(f"'{unit[UNIT_NAME]}' không có trong", missing,
+                                            partial, "tính với số liệu các tháng có"))
         if not missing or partial:
             for code, (tu, mau) in totals.get(key, {}).items():
                 row[f"{code}/tu"], row[f"{code}/mau"] = tu, mau
@@ -136,13 +143,11 @@ def mean_of_months(months: list[Month], indicator_set: IndicatorSet, *,
         missing = [months[n].name for n, t in enumerate(totals[key]) if t is None]
         row = dict(unit)
         if missing:
-            said = "trung bình các tháng có" if partial else "để trống, chưa chấm điểm"
-            findings.append(("", Finding(Level.WARNING if partial else Level.NOTE,
-                                         f"'{unit[UNIT_NAME]}' không có điểm {', '.join(missing)}"
-                                         f": {said}", None, 1)))
+            findings.append(_missing_months(f"'{unit[UNIT_NAME]}' không có điểm", missing,
+                                            partial, "trung bình các tháng có"))
         if given and (not missing or partial):
             mean = sum(decimal_fraction(t) for t in given) / len(given)
-            cents = (mean * 100 + Fraction(1, 2)).__floor__()
+            cents = math.floor(mean * 100 + Fraction(1, 2))  # half-up: totals are not negative
             row[PUBLISHED_TOTAL] = cents / 100
             row[UNIT_NOTE] = (f"trung bình {len(given)} tháng: "
                               + "; ".join(format_number(t, 2) for t in given))

@@ -62,8 +62,8 @@ def period_scores(scores: Scores, period: str,
                   office: OfficeFigures | None = None) -> PeriodScores:
     units = scores.units.reset_index(drop=True)
     figures = []
-    for position, row in enumerate(scores.records()):
-        for code, entry in row["figures"].items():
+    for position, entries in enumerate(scores.figures()):
+        for code, entry in entries.items():
             figures.append({"row": position, "indicator": code, **entry})
     return PeriodScores(
         period, scores.indicator_set, units,

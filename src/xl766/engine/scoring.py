@@ -152,9 +152,9 @@ class Scores:
                  "figures": figures, "findings": by_row.get(label, [])}
                 for label, values, indicators, groups, figures in zip(
                     self.summary.index, fixed, _plain_rows(self.indicators),
-                    _plain_rows(self.groups), self._figures(), strict=True)]
+                    _plain_rows(self.groups), self.figures(), strict=True)]
 
-    def _figures(self) -> list[dict]:
+    def figures(self) -> list[dict]:
         """Per unit {indicator: {points, rate, numerator, denominator}}, only what is known."""
         rows: list[dict] = [{} for _ in range(len(self.indicators))]
         for code in self.indicators.columns:

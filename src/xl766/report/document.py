@@ -10,7 +10,6 @@ from pathlib import Path
 
 from xl766.adapters.errors import InputError
 from xl766.report.content import ReportContent
-from xl766.report.forms import form_kind
 
 CHART_WIDTH_MM = 160
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
@@ -59,7 +58,7 @@ def write_document(content: ReportContent, path: Path, form: Path) -> None:
 
         return InlineImage(template, io.BytesIO(png), width=Mm(CHART_WIDTH_MM))
 
-    fields = context(content, form_kind(form), image)
+    fields = context(content, image)
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:
         template.render(fields, jinja_env=environment)

@@ -27,7 +27,6 @@ from xl766.engine.scoring import INCOMPLETE, NO_DOSSIERS, NOT_REPORTED, Scores
 from xl766.report.charts import bands as band_chart
 from xl766.report.charts import shares as share_chart
 from xl766.report.content import PLANS_IN_TEXT, ReportContent, reconciliation_sentence
-from xl766.report.forms import DOCUMENT_WORDS
 from xl766.report.settings import BLANK
 
 PLACEHOLDER = "[Cán bộ soạn thảo bổ sung: {}]"
@@ -120,7 +119,8 @@ def _standing(office: OfficeFigures, before) -> str:
 
 def _group_field(scores: Scores, table: GroupTable, position: int, office: OfficeFigures,
                  own: np.ndarray, image: Callable[[bytes], object],
-                 before: tuple[OfficeFigures, dict[str, bool]] | None) -> dict:
+                 before: tuple[OfficeFigures, dict[str, bool]] | None,
+                 results: list[str]) -> dict:
     group = table.group
     rows, hidden = _capped(_group_rows(scores, table, own), f"Biểu nhóm {group.code}")
     found = office.groups.get(group.code)
@@ -135,9 +135,8 @@ def _group_field(scores: Scores, table: GroupTable, position: int, office: Offic
     order = np.argsort(-share[scored], kind="stable")
     below = [n for n, s in zip(names[scored][order].tolist(), share[scored][order].tolist(),
                                strict=True) if s < 1][::-1]
-    summary = next((line for line in narrative.group_results(scores) if
-                    line.startswith(group.name + ":")), f"{group.name}: chưa có đơn vị nào có "
-                                                         "điểm nhóm.")
+    summary = next((line for line in results if line.startswith(group.name + ":")),
+                   f"{group.name}: chưa có đơn vị nào có điểm nhóm.")
     return {
         "stt": str(position), "ma": group.code, "ten": group.name,
         "ten_thuong": lower_first(group.name), "toi_da": format_number(group.max_points, 2)
@@ -243,7 +242,7 @@ def _plan_lines(content: ReportContent, own: np.ndarray) -> list[str]:
     return lines
 
 
-def context(content: ReportContent, kind: str, image: Callable[[bytes], object]) -> dict:
+def context(content: ReportContent, image: Callable[[bytes], object]) -> dict:
     settings, scores, indicator_set = content.settings, content.scores, content.indicator_set
     own = narrative.units_only(scores)
     issuer = settings.ten_co_quan or "Cơ quan báo cáo"
@@ -258,7 +257,8 @@ def context(content: ReportContent, kind: str, image: Callable[[bytes], object])
     earlier = content.previous_period
     before = None if earlier is None or earlier.office is None else (
         earlier.office, comparable_groups(indicator_set, earlier.indicator_set))
-    groups = [_group_field(scores, t, n, office, own, image, before)
+    results = narrative.group_results(scores)
+    groups = [_group_field(scores, t, n, office, own, image, before, results)
               for n, t in enumerate(tables, start=1)]
     units, units_hidden = _units_table(scores, own)
     columns, appendix, appendix_office, appendix_hidden = _appendix(scores)
@@ -296,10 +296,10 @@ def context(content: ReportContent, kind: str, image: Callable[[bytes], object])
         "quyen_han_ky": settings.quyen_han_ky.upper(),
         "chuc_vu_nguoi_ky": settings.chuc_vu_nguoi_ky.upper(),
         "nguoi_ky": settings.nguoi_ky or PLACEHOLDER.format("họ tên người ký"),
-        "kem_theo": settings.attachment_line(DOCUMENT_WORDS.get(kind, "Báo cáo")),
+        "kem_theo": settings.attachment_line(content.document_word),
         "xep_loai": narrative.classification(scores, settings.doi_tuong),
         "theo_loai": narrative.by_kind(scores),
-        "ket_qua_nhom": narrative.group_results(scores),
+        "ket_qua_nhom": results,
         "thay_doi": None if changes is None else (
             "So với kỳ trước: " + narrative.listed(changes) + "." if changes else
             "So với kỳ trước: không có đơn vị nào so sánh được."),

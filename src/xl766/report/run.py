@@ -9,7 +9,7 @@ from pathlib import Path
 
 from xl766.adapters.errors import InputError
 from xl766.adapters.files import check_output, write_outputs
-from xl766.adapters.history import History, default_path
+from xl766.adapters.history import History, history_file
 from xl766.catalog import IndicatorSet
 from xl766.engine.inputs import UNIT_CODE, texts
 from xl766.engine.period import Period
@@ -118,7 +118,7 @@ def office_name(settings: ReportSettings) -> str:
 def _history(settings: ReportSettings, record: bool):
     """The office's history (Cấu hình lich_su, --lich-su, else the user's data folder); None
     when nothing is recorded and there is no history yet."""
-    path = Path(settings.lich_su) if settings.lich_su else default_path()
+    path = history_file(settings.lich_su)
     if not record and not path.exists():
         yield None
         return
