@@ -143,15 +143,8 @@ def CHISO_DIEM(ma_chi_so, gia_tri, mau_so=None, bo_chi_so=None, caller=None):
         elif not indicator.takes_ratio:
             raise ArgumentError(f"chỉ số {code} nhập điểm trực tiếp, không có mẫu số")
         else:
-            (numerator, wrong), (denominator, also_wrong) = (
-                _read(gia_tri, Role.NUMERATOR), _read(mau_so, Role.DENOMINATOR))
-            problems = [p for p in (wrong, also_wrong) if p]  # in the engine's order
-            if numerator is None:
-                problems.append(f"có mẫu số nhưng thiếu tử số của {code}")
-            elif not problems and denominator is not None and denominator < numerator:
-                problems.append(numerator_above_message(numerator, denominator, code))
-            if problems:
-                raise ArgumentError("; ".join(problems))
+            numerator, denominator = _counts(gia_tri, mau_so, code,
+                                             f"có mẫu số nhưng thiếu tử số của {code}")
             given = {"numerator": numerator, "denominator": denominator}
         return _shown(indicator_points(indicator, indicator_set, **given))
     return _in_cell(compute)
@@ -171,17 +164,25 @@ def CHISO_CANTHEM(tu_so, mau_so, ma_chi_so, bo_chi_so=None, caller=None):
         indicator = _named(indicator_set.indicators, ma_chi_so, "chỉ số", indicator_set)
         if not indicator.takes_ratio or indicator.rule is Rule.MONITOR:
             raise ArgumentError(f"chỉ số {indicator.code} không tính từ tử số/mẫu số")
-        (numerator, wrong), (denominator, also_wrong) = (
-            _read(tu_so, Role.NUMERATOR), _read(mau_so, Role.DENOMINATOR))
-        problems = [p for p in (wrong, also_wrong) if p]
-        if numerator is None or denominator is None:
-            problems.append("cần cả tử số và mẫu số")
-        elif not problems and denominator < numerator:
-            problems.append(numerator_above_message(numerator, denominator, indicator.code))
-        if problems:
-            raise ArgumentError("; ".join(problems))
+        numerator, denominator = _counts(tu_so, mau_so, indicator.code,
+                                         "cần cả tử số và mẫu số")
         return dossiers_to_full(indicator, indicator_set, int(numerator), int(denominator))
     return _in_cell(compute)
+
+
+def _counts(numerator_cell, denominator_cell, code: str, missing: str) -> tuple[float, float]:
+    """A numerator and a denominator read and checked as the engine checks a table's pair;
+    ``missing`` is said when either is blank."""
+    (numerator, wrong), (denominator, also_wrong) = (
+        _read(numerator_cell, Role.NUMERATOR), _read(denominator_cell, Role.DENOMINATOR))
+    problems = [p for p in (wrong, also_wrong) if p]  # in the engine's order
+    if numerator is None or denominator is None:
+        problems.append(missing)
+    elif not problems and denominator < numerator:
+        problems.append(numerator_above_message(numerator, denominator, code))
+    if problems:
+        raise ArgumentError("; ".join(problems))
+    return numerator, denominator
 
 
 def _checked(value, role: Role, limit: float | None, label: str) -> float:
