@@ -12,6 +12,7 @@ class Leaf:
     key: str  # which value goes in the column
     number_format: str | None = None  # None: text
     width: float = 10
+    wrap: bool = False  # long text wraps inside the column
 
 
 @dataclass(frozen=True)

@@ -125,13 +125,15 @@ def _table(sheet, styles, tree, rows: pd.DataFrame, total: dict | None) -> tuple
     first = HEADER_TOP + depth(tree)
     for row, height in _header_heights(tree, columns).items():
         sheet.set_row(row, height)
-    for col, leaf in enumerate(columns):
-        align = "left" if leaf.number_format is None else "right"
-        values = _plain(rows[leaf.key]) if leaf.key in rows else [None] * len(rows)
-        _write_column(sheet, first, col, values, styles.cell(leaf.number_format, align=align))
-        if total is not None:
-            _write_column(sheet, first + len(rows), col, _plain([total.get(leaf.key)]),
-                          styles.cell(leaf.number_format, bold=True, align=align))
+    aligns = ["left" if leaf.number_format is None else "right" for leaf in columns]
+    sheet.write_columns(first, 0, [
+        (_plain(rows[leaf.key]) if leaf.key in rows else [None] * len(rows),
+         styles.cell(leaf.number_format, align=align, **{"text_wrap": True} if leaf.wrap else {}))
+        for leaf, align in zip(columns, aligns, strict=True)])
+    if total is not None:
+        sheet.write_columns(first + len(rows), 0, [
+            (_plain([total.get(leaf.key)]), styles.cell(leaf.number_format, bold=True, align=align))
+            for leaf, align in zip(columns, aligns, strict=True)])
     last = first + max(len(rows) - 1, 0)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
@@ -325,17 +327,14 @@ def _plans_sheet(book, styles, content: ReportContent) -> None:
                 Leaf("Loại", "loai_ke_tiep", None, 10),
                 Leaf("Số hồ sơ cần thêm ít nhất", "so_ho_so_can_them", COUNT, 10),
                 Leaf("Tổng điểm sau", "tong_diem_sau", POINTS_2, 8),
-                Leaf("Các bước", "cac_buoc", None, 70))),
+                Leaf("Các bước", "cac_buoc", None, 70, wrap=True))),
             Leaf("Điểm đơn vị còn có thể tăng", "diem_co_the_tang", POINTS_2, 10),
             Leaf("Điểm mất ở chỉ số ngoài tầm đơn vị", "diem_ngoai_tam_don_vi", POINTS_2, 10),
             Leaf("Chỉ số cần số liệu tử/mẫu", "chi_so_can_tu_mau", None, 16))
     sheet = book.add_worksheet("Kế hoạch cải thiện")
     title = f"KẾ HOẠCH CẢI THIỆN ĐIỂM THEO SỐ LIỆU {content.settings.period.words().upper()}"
     _document_header(sheet, styles, content, "Phụ lục", title, len(leaves(tree)))
-    first, last = _table(sheet, styles, tree, rows.assign(stt=range(1, len(rows) + 1)), None)
-    steps = [leaf.key for leaf in leaves(tree)].index("cac_buoc")
-    _write_column(sheet, first, steps, _plain(rows["cac_buoc"]),
-                  styles.cell(None, align="left", text_wrap=True))
+    _, last = _table(sheet, styles, tree, rows.assign(stt=range(1, len(rows) + 1)), None)
     sheet.write_string(last + 2, 1, f"Cách tính: {ASSUMPTION}; số hồ sơ ít nhất tính chính xác "
                                     "theo quy tắc và cách làm tròn của bộ chỉ số.",
                        styles(italic=True))
@@ -663,9 +662,12 @@ def _checks(book, styles, content: ReportContent) -> None:
 def write_report(content: ReportContent, path: Path) -> None:
     import xlsxwriter
 
+    from xl766.report.table_sheet import TableSheet
+
     book = xlsxwriter.Workbook(str(path), {"tmpdir": str(Path(path).parent),
                                            "strings_to_formulas": False,
                                            "strings_to_urls": False, "nan_inf_to_errors": True})
+    book.worksheet_class = TableSheet
     styles = _Styles(book)
     _narrative(book, styles, content)
     _bieu_01(book, styles, content)
