@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from xl766.adapters.errors import InputError
+from xl766.adapters.xlsx_cells import is_percent_format
 from xl766.engine.numbers import percent_of
 
 FIRST_DATA_ROW = 2  # row 1 holds the column names
@@ -165,31 +165,80 @@ def _read_csv_rows(path: Path, text: str, delimiter: str) -> pd.DataFrame:
     return without_blank_rows(cells.replace("", None))
 
 
-def read_workbook(path: Path, sheets: list[str] | None = None
+def read_workbook(path: Path, sheets: list[str] | None = None, *, reader: str = "calamine"
                   ) -> tuple[list[str], dict[str, RawTable]]:
     """Open a workbook once: its sheet names and the tables of ``sheets`` that it has (the first
-    sheet when ``sheets`` is None)."""
-    from openpyxl import load_workbook
-
+    sheet when ``sheets`` is None). The values come from python-calamine, or from openpyxl when
+    ``reader`` says so or a sheet needs it (both give the same values: tested)."""
     path = Path(path)
     _check_file(path)
+    found = _calamine_sheets(path, sheets) if reader == "calamine" else None
+    names, found = found or _openpyxl_sheets(path, sheets)
+    return names, {wanted: _sheet_table(path, title, rows, formulas)
+                   for wanted, (title, rows, formulas) in found.items()}
+
+
+def _chosen(names: list[str], sheets: list[str] | None) -> dict[str, str]:
+    """{wanted: the sheet's name}: "Phí, lệ phí " with a stray space or other case is still that
+    sheet."""
+    if sheets is None:
+        return {name: name for name in names[:1]}
+    actual = {name.strip().casefold(): name for name in reversed(names)}
+    return {wanted: actual[wanted.strip().casefold()] for wanted in sheets
+            if wanted.strip().casefold() in actual}
+
+
+def _unreadable(path: Path, error: Exception) -> InputError:
+    return InputError(f"Không mở được '{path.name}' như một tệp Excel: {error}")
+
+
+def _calamine_sheets(path: Path, sheets: list[str] | None):
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    from xl766.adapters.xlsx_cells import read_rows
+
+    try:
+        names = CalamineWorkbook.from_path(str(path)).sheet_names
+        chosen = _chosen(names, sheets)
+        found = read_rows(path, chosen)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        raise _unreadable(path, error) from None
+    except Exception as error:  # calamine's own errors for a damaged or foreign file
+        if type(error).__module__.startswith("python_calamine"):
+            raise _unreadable(path, error) from None
+        raise
+    if found is None:
+        return None
+    return names, {wanted: (chosen[wanted], *found[wanted]) for wanted in chosen}
+
+
+def _openpyxl_sheets(path: Path, sheets: list[str] | None):
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    from xl766.adapters.xlsx_cells import cell_marks, sheet_parts
+
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
-        raise InputError(f"Không mở được '{path.name}' như một tệp Excel: {exc}") from None
+        raise _unreadable(path, exc) from None
     try:
         names = book.sheetnames
-        # "Phí, lệ phí " with a stray space or other case is still that sheet
-        actual = {name.strip().casefold(): name for name in reversed(names)}
-        chosen = ({wanted: actual[wanted.strip().casefold()] for wanted in sheets
-                   if wanted.strip().casefold() in actual} if sheets is not None
-                  else {name: name for name in names[:1]})
+        chosen = _chosen(names, sheets)
         with_formats = _has_percent_formats(book)
-        tables = {wanted: _sheet_table(path, book[name], with_formats)
-                  for wanted, name in chosen.items()}
+        found = {}
+        with zipfile.ZipFile(path) as archive:
+            parts = sheet_parts(archive)
+            for wanted, name in chosen.items():
+                marks = cell_marks(archive.read(parts[name]), frozenset())
+                found[wanted] = (name, _openpyxl_rows(book[name], with_formats),
+                                 marks.formulas if marks else {})
     finally:
         book.close()
-    return names, tables
+    return names, found
 
 
 _PLAIN = (str, int, float, type(None))
@@ -202,16 +251,6 @@ def _shown(value):
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     return str(value) if isinstance(value, datetime.time | datetime.timedelta) else value
-
-
-# In a number format, quoted text, an escaped or spaced character and [colour]/[$-locale]
-# parts print as they are: a "%" there is a literal sign, not Excel's percent scaling.
-_LITERAL_PARTS = re.compile(r'"[^"]*"|\\.|[_*].|\[[^\]]*\]')
-
-
-def is_percent_format(code: str | None) -> bool:
-    """Whether Excel shows a number in this format ×100 (``0.00%``), unlike ``0.00"%"``."""
-    return "%" in _LITERAL_PARTS.sub("", code or "")
 
 
 def _percent_shown(cell):
@@ -236,17 +275,20 @@ def _has_percent_formats(book) -> bool:
     return False
 
 
-def _sheet_table(path: Path, worksheet, with_formats: bool) -> RawTable:
+def _openpyxl_rows(worksheet, with_formats: bool) -> list[list]:
     worksheet.reset_dimensions()  # some writers leave out <dimension> or get it wrong
     if with_formats:
-        rows = [[_percent_shown(c) for c in row] for row in worksheet.iter_rows()]
-    else:
-        rows = [[v if type(v) in _PLAIN else _shown(v) for v in row]
-                for row in worksheet.iter_rows(values_only=True)]
+        return [[_percent_shown(c) for c in row] for row in worksheet.iter_rows()]
+    return [list(row) for row in worksheet.iter_rows(values_only=True)]
+
+
+def _sheet_table(path: Path, title: str, rows: list[list],
+                 formulas: dict[tuple[int, int], str]) -> RawTable:
+    rows = [[v if type(v) in _PLAIN else _shown(v) for v in row] for row in rows]
     if not rows or not any(v is not None for v in rows[0]):
-        raise InputError(f"Trang '{worksheet.title}' của '{path.name}' rỗng hoặc dòng 1 (tiêu đề) "
+        raise InputError(f"Trang '{title}' của '{path.name}' rỗng hoặc dòng 1 (tiêu đề) "
                          "để trống.")
-    for (row, column), formula in _formulas_without_values(path, worksheet).items():
+    for (row, column), formula in formulas.items():
         # Only in rows with something typed: a template's formulas run down its empty rows.
         if row <= len(rows) and any(v not in (None, "") for v in rows[row - 1]):
             rows[row - 1] += [None] * (column - len(rows[row - 1]))
@@ -256,37 +298,7 @@ def _sheet_table(path: Path, worksheet, with_formats: bool) -> RawTable:
     body = pd.DataFrame([r + [None] * (width - len(r)) for r in rows[1:]],
                         columns=pd.Index(header, dtype=object), dtype=object)
     body.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(body))
-    return RawTable(without_blank_rows(body), worksheet.title)
-
-
-_CELL = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)',
-                   re.DOTALL)
-_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
-
-
-def _formulas_without_values(path: Path, worksheet) -> dict[tuple[int, int], str]:
-    """Cells holding a formula that was never calculated (a file written by a program, not saved
-    by Excel): read as blank they would look like "no data". Their formula text stands in, and the
-    checks say to open and save the file in Excel."""
-    import zipfile
-
-    from openpyxl.utils import column_index_from_string
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            xml = archive.read(worksheet._worksheet_path)  # openpyxl's own record of the part
-    except (KeyError, AttributeError, zipfile.BadZipFile):
-        return {}
-    if b"<f" not in xml and b":f" not in xml:
-        return {}
-    found = {}
-    for match in _CELL.finditer(xml):
-        inner = match.group(3) or b""
-        formula = re.search(rb"<(?:\w+:)?f\b[^>]*>(.*?)</(?:\w+:)?f>", inner, re.DOTALL)
-        if formula is not None and not _VALUE.search(inner):
-            text = "=" + formula.group(1).decode("utf-8", "replace")
-            found[(int(match.group(2)), column_index_from_string(match.group(1).decode()))] = text
-    return found
+    return RawTable(without_blank_rows(body), title)
 
 
 def _empty(value) -> bool:
