@@ -152,9 +152,13 @@ class History:
             tops = scored.group_max[code].to_numpy(float).tolist()
             group_rows += [(int(row), code, float(points[row]), tops[row])
                            for row in np.flatnonzero(~np.isnan(points))]
-        figure_rows = [(r["row"], r["indicator"], _number(r["points"]), _number(r["rate"]),
-                        _whole(r["numerator"]), _whole(r["denominator"]))
-                       for r in scored.figures.to_dict("records")]
+        table = scored.figures
+        figure_rows = list(zip(table["row"].tolist(), table["indicator"].tolist(),
+                               *[[_number(v) for v in table[c].tolist()] for c in ("points",
+                                                                                  "rate")],
+                               *[[_whole(v) for v in table[c].tolist()] for c in ("numerator",
+                                                                                 "denominator")],
+                               strict=True))
         try:
             self.db.execute("BEGIN IMMEDIATE")
             key = office_key(office)
@@ -272,4 +276,4 @@ def _number(value) -> float | None:
 
 
 def _whole(value) -> int | None:
-    return None if value is None or pd.isna(value) else int(value)
+    return None if value is None or value is pd.NA or value != value else int(value)

@@ -60,17 +60,31 @@ def counts_table(period: PeriodScores) -> pd.DataFrame:
 
 def period_scores(scores: Scores, period: str,
                   office: OfficeFigures | None = None) -> PeriodScores:
-    units = scores.units.reset_index(drop=True)
-    figures = []
-    for position, entries in enumerate(scores.figures()):
-        for code, entry in entries.items():
-            figures.append({"row": position, "indicator": code, **entry})
     return PeriodScores(
-        period, scores.indicator_set, units,
+        period, scores.indicator_set, scores.units.reset_index(drop=True),
         scores.summary[["converted", "band", "rank", "kind_rank"]].reset_index(drop=True),
         scores.groups.reset_index(drop=True), scores.group_max.reset_index(drop=True),
-        pd.DataFrame(figures, columns=["row", "indicator", "points", "rate", "numerator",
-                                       "denominator"]), office)
+        _figure_table(scores), office)
+
+
+def _figure_table(scores: Scores) -> pd.DataFrame:
+    """One row per unit and indicator with anything known (points, rate, or both counts), unit
+    by unit in the set's order; counts only where both are known."""
+    parts = []
+    for code in scores.indicators.columns:
+        points = scores.indicators[code].to_numpy(float)
+        rates = scores.ratios[code].to_numpy(float)
+        tu, mau = scores.counts.get(code, (np.full(len(points), np.nan),) * 2)
+        counted = ~np.isnan(tu) & ~np.isnan(mau)
+        rows = np.flatnonzero(~np.isnan(points) | ~np.isnan(rates) | counted)
+        parts.append(pd.DataFrame({
+            "row": rows, "indicator": code, "points": points[rows], "rate": rates[rows],
+            "numerator": np.where(counted, tu, np.nan)[rows],
+            "denominator": np.where(counted, mau, np.nan)[rows]}))
+    if not parts:
+        return pd.DataFrame(columns=["row", "indicator", "points", "rate", "numerator",
+                                     "denominator"])
+    return pd.concat(parts).sort_values("row", kind="stable").reset_index(drop=True)
 
 
 def office_figures(scores: Scores, fallback_name: str) -> OfficeFigures:

@@ -194,7 +194,8 @@ def _columns(scores: Scores, places: int, to_units: int) -> list[_Column]:
 def plan_units(scores: Scores, ahead: int = 2, only=None) -> list[UnitPlan]:
     """A plan per unit (input order) to the next ``ahead`` bands. Sets that rescale the total
     (applicable maximum) or score by entered points give gains only where counts were given,
-    and no band plan. ``only``: the positions to search a band plan for (all when None)."""
+    and no band plan. ``only``: the positions to plan for (all when None); the others get their
+    total and bands alone."""
     indicator_set: IndicatorSet = scores.indicator_set
     digits = point_decimals(indicator_set)
     places = 10**digits
@@ -215,6 +216,9 @@ def plan_units(scores: Scores, ahead: int = 2, only=None) -> list[UnitPlan]:
         upper = [b for b, limit in limits if known[position] and converted[position] < limit]
         unit = UnitPlan(float(total_points[position]) if known[position] else None, band,
                         upper[-1].label if upper and band else None)
+        plans.append(unit)
+        if only is not None and position not in only:
+            continue
         used = []
         for column in columns:
             base = column.base[position]
@@ -238,11 +242,9 @@ def plan_units(scores: Scores, ahead: int = 2, only=None) -> list[UnitPlan]:
             unit.unreachable = ("bộ chỉ số quy đổi tổng điểm theo điểm tối đa áp dụng hoặc không "
                                 "quy định làm tròn điểm chỉ số: chưa tính số hồ sơ ít nhất để "
                                 "lên loại")
-        elif unit.next_band and known[position] and (
-                only is None or position in only):
+        elif unit.next_band and known[position]:
             _band_plans(unit, upper[::-1][:ahead], used, totals[position] // to_units, places,
                         to_units, indicator_set)
-        plans.append(unit)
     return plans
 
 

@@ -5,6 +5,7 @@ half-written file (the caller writes to a temporary file and renames it)."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
@@ -53,12 +54,19 @@ def write_document(content: ReportContent, path: Path, form: Path) -> None:
         raise InputError(f"Mẫu văn bản '{form.name}' không phải tệp Word .docx đọc được "
                          f"({error}).") from None
 
-    def image(png: bytes):
-        import io
+    class DrawnWhenPlaced(InlineImage):
+        """A chart drawn only where the form places it: a form without charts draws none."""
 
-        return InlineImage(template, io.BytesIO(png), width=Mm(CHART_WIDTH_MM))
+        def __init__(self, draw):
+            super().__init__(template, None, width=Mm(CHART_WIDTH_MM))
+            self.draw = draw
 
-    fields = context(content, image)
+        def _insert_image(self):
+            if self.image_descriptor is None:
+                self.image_descriptor = io.BytesIO(self.draw())
+            return super()._insert_image()
+
+    fields = context(content, DrawnWhenPlaced)
     environment = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True)
     try:
         template.render(fields, jinja_env=environment)

@@ -144,9 +144,9 @@ def _group_field(scores: Scores, table: GroupTable, position: int, office: Offic
         "don_vi": rows, "an_bot": hidden, "chung": chung,
         "diem_chung": _points(*found) if found else "…", "thay_doi": change,
         "chua_dat": narrative.listed(below) if below else "không có",
-        "bieu_do": image(share_chart(f"{group.name} (tối đa {format_number(group.max_points)} "
-                                     "điểm)", names[scored][order].tolist(),
-                                     (share[scored][order] * 100).tolist())),
+        "bieu_do": image(lambda: share_chart(
+            f"{group.name} (tối đa {format_number(group.max_points)} điểm)",
+            names[scored][order].tolist(), (share[scored][order] * 100).tolist())),
     }
 
 
@@ -242,7 +242,8 @@ def _plan_lines(content: ReportContent, own: np.ndarray) -> list[str]:
     return lines
 
 
-def context(content: ReportContent, image: Callable[[bytes], object]) -> dict:
+def context(content: ReportContent, image: Callable[[Callable[[], bytes]], object]) -> dict:
+    """The form's fields; ``image`` places a chart from the function that draws it."""
     settings, scores, indicator_set = content.settings, content.scores, content.indicator_set
     own = narrative.units_only(scores)
     issuer = settings.ten_co_quan or "Cơ quan báo cáo"
@@ -324,6 +325,7 @@ def context(content: ReportContent, image: Callable[[bytes], object]) -> dict:
         "tien_bo": _improved(content, own),
         "phu_luc_cot": columns, "phu_luc": appendix, "phu_luc_chung": appendix_office,
         "phu_luc_an_bot": appendix_hidden,
-        "bieu_do_xep_loai": image(band_chart(f"Xếp loại {period}", _band_counts(scores, own))),
+        "bieu_do_xep_loai": image(lambda: band_chart(f"Xếp loại {period}",
+                                                     _band_counts(scores, own))),
         "ke_hoach": _plan_lines(content, own),
     }
