@@ -52,3 +52,19 @@ def test_every_bad_cell_is_reported(spoils):
     assert errors == {(r, c) for r, c, _ in expected}
     for r, c, text in expected:
         assert any(f.row == r and f.column == c and text in f.message for f in findings)
+
+
+_NAME_CHARACTERS = st.sampled_from(list("aăâbdđeêioôơuưyAĂÂĐÔƠƯ xXã ")
+                                   + ["\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0306",
+                                      "\u0302", "\t", "\n", "\u00a0", "\x00", "ß", "Σ", "ǰ",
+                                      "中", "7", "-", "İ"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(_NAME_CHARACTERS, max_size=12), max_size=8))
+def test_a_column_of_names_sorts_as_each_name_does(names):
+    """The whole-column sort keys (names joined, normalised and split) are each name's own."""
+    from xl766.engine.names import sort_key, sort_keys
+
+    letters, tones = sort_keys(names)
+    assert list(zip(letters, tones, strict=True)) == [sort_key(name) for name in names]

@@ -8,6 +8,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from xl766.adapters.errors import InputError
@@ -66,60 +67,64 @@ def _delimiter(header_line: str) -> str:
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
-    """Every cell as text, so one parser reads every number of every file type the same way.
-    pandas' C reader does the work; a row longer than the header sends it to the csv module,
-    which lists every such row."""
+    """Every cell as typed: text, except count columns (headed X/tu or X/mau) that hold whole
+    numbers only, read as integers by pandas' C reader in the same pass (a national table has
+    forty of them, and a Python string per cell was most of its time and memory). A count column
+    with anything else in it ("1.335", a blank, a dash) is read again as text, so the checks see
+    it as typed. A row longer than the header sends the file to the csv module, which lists
+    every such row."""
+    # The bytes go to the C reader as they are: a decoded copy of a national file is several
+    # times its size.
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"Tệp '{path.name}' không phải UTF-8: lưu lại dạng "
-                         "'CSV UTF-8 (Comma delimited)'.") from None
+        data = path.read_bytes()
     except OSError as error:
         raise InputError(f"Không đọc được '{path.name}': {error.strerror}.") from None
-    if "\0" in text:
+    not_utf8 = InputError(f"Tệp '{path.name}' không phải UTF-8: lưu lại dạng "
+                          "'CSV UTF-8 (Comma delimited)'.")
+    if b"\0" in data:
         raise InputError(f"Tệp '{path.name}' có ký tự NUL: không phải bảng CSV văn bản.")
-    delimiter = _delimiter(text.split("\n", 1)[0])
     try:
+        delimiter = _delimiter(data.split(b"\n", 1)[0].decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise not_utf8 from None
+
+    def cells(**options) -> pd.DataFrame:
         # Only an empty field is missing: "NA", "null", "-" … stay as typed for the checks.
-        cells = pd.read_csv(io.StringIO(text), header=None, sep=delimiter, dtype=object,
-                            keep_default_na=False, na_values=[""], skip_blank_lines=False,
-                            engine="c")
+        return pd.read_csv(io.BytesIO(data), sep=delimiter, encoding="utf-8-sig",
+                           keep_default_na=False, na_values=[""], skip_blank_lines=False,
+                           engine="c", **options)
+
+    def row_by_row() -> pd.DataFrame:
+        return _read_csv_rows(path, data.decode("utf-8-sig"), delimiter)
+
+    try:
+        header = [h if isinstance(h, str) else "" for h in
+                  cells(header=None, nrows=1, dtype=object).iloc[0].tolist()]
+        if not any(h.strip() for h in header):
+            raise pd.errors.EmptyDataError
+        positions = range(len(header))
+        counts = {p for p, h in enumerate(header) if h.strip().endswith(("/tu", "/mau"))}
+        body = cells(header=0, names=positions,
+                     dtype={p: object for p in positions if p not in counts})
+        if not isinstance(body.index, pd.RangeIndex):  # every row longer: pandas took an index
+            return row_by_row()
+        typed = [p for p in sorted(counts) if body[p].dtype != np.int64]
+        if typed:
+            again = cells(header=0, names=positions, usecols=typed, dtype=object)
+            for p in typed:
+                body[p] = again[p].to_numpy()
     except pd.errors.EmptyDataError:
         raise InputError(f"Tệp '{path.name}' rỗng hoặc thiếu dòng tiêu đề.") from None
     except pd.errors.ParserError:  # some row is longer than the header
-        return _read_csv_rows(path, text, delimiter)
-    header = [h if isinstance(h, str) else "" for h in cells.iloc[0].tolist()]
-    if not any(h.strip() for h in header):
-        raise InputError(f"Tệp '{path.name}' rỗng hoặc thiếu dòng tiêu đề.")
-    integers = _whole_count_columns(text, delimiter, header, len(cells) - 1)
-    # column by column, the count columns as integers: no copy of the text cells
-    body = pd.DataFrame({p: integers[p] if p in integers else cells[p].to_numpy()[1:]
-                         for p in range(len(header))}, copy=False)
-    del cells  # the count columns' text goes with it
+        return row_by_row()
+    except UnicodeDecodeError:
+        raise not_utf8 from None
     body.columns = pd.Index(header, dtype=object)
     body.index = pd.RangeIndex(FIRST_DATA_ROW, FIRST_DATA_ROW + len(body))
-    lines = text.count("\n") + (not text.endswith("\n"))
+    lines = data.count(b"\n") + (not data.endswith(b"\n"))
     if len(body) + 1 < lines:  # some cell runs over a line break: find it (rare: slow is fine)
         _refuse_swallowed_rows(path, body)
     return without_blank_rows(body)
-
-
-def _whole_count_columns(text: str, delimiter: str, header: list[str],
-                         rows: int) -> dict[int, object]:
-    """Count columns (headed X/tu or X/mau) holding whole numbers only, read again by the C
-    parser as integers at once: {position: values}. A national table has forty of them, and
-    turning their text into numbers cell by cell was most of its reading. A count column with
-    anything else ("1.335", a blank, a dash) stays as typed."""
-    counts = [p for p, h in enumerate(header) if h.strip().endswith(("/tu", "/mau"))]
-    if not counts or not rows:
-        return {}
-    numbers = pd.read_csv(io.StringIO(text), header=None, skiprows=1, sep=delimiter,
-                          usecols=counts, keep_default_na=False, na_values=[""],
-                          skip_blank_lines=False, engine="c")
-    if len(numbers) != rows:
-        return {}
-    return {p: numbers[p].to_numpy() for p in counts
-            if pd.api.types.is_integer_dtype(numbers[p].dtype)}
 
 
 def _refuse_swallowed_rows(path: Path, body: pd.DataFrame) -> None:
@@ -312,7 +317,7 @@ def without_blank_rows(body: pd.DataFrame) -> pd.DataFrame:
     looked at whole."""
     if body.empty:
         return body
-    cells = body.to_numpy(dtype=object)
-    blank = [row for row, first in enumerate(cells[:, 0].tolist())
-             if _empty(first) and all(_empty(v) for v in cells[row].tolist())]
+    first = body.iloc[:, 0].tolist()
+    blank = [row for row, value in enumerate(first) if _empty(value)
+             and all(_empty(v) for v in body.iloc[row].tolist())]
     return body.drop(index=body.index[blank]) if blank else body

@@ -356,7 +356,14 @@ def texts(cells: pd.Series) -> list[str | None]:
     """Names and codes as stripped text; None where blank. A code typed as 123 reads '123'."""
     if cells.isna().all():  # an absent column: nothing to read
         return [None] * len(cells)
-    return [_text(cell) for cell in cells.tolist()]
+    values = cells.tolist()
+    try:
+        clean = _CONTROL.search("\n".join(values)) is None  # one search for a column of text
+    except TypeError:  # numbers or blanks among the cells
+        clean = False
+    if clean:
+        return [value.strip() or None for value in values]
+    return [_text(cell) for cell in values]
 
 
 # Control characters are noise no file can keep; zero-width characters are invisible, and would

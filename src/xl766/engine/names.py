@@ -69,14 +69,41 @@ def _tables() -> tuple[dict, dict]:
 
 _LETTER_RANKS, _TONE_RANKS = _tables()
 _UNRANKED = re.compile("[^" + re.escape("".join(map(chr, _LETTER_RANKS))) + "]")
+_UNRANKED_OR_JOIN = re.compile("[^" + re.escape("".join(map(chr, _LETTER_RANKS)) + "\x00") + "]")
 
 
 def sort_key(name: str) -> tuple[str, str]:
     """Vietnamese dictionary order: letters first (a < ă < â < b … đ after d), tones second."""
-    text = normalise(name)
+    return _key(normalise(name))
+
+
+def _key(text: str) -> tuple[str, str]:
     if _UNRANKED.search(text):  # a character outside the tables: rank it the long way
         return _as_text(*_ranks(unicodedata.normalize("NFD", text)))
     return text.translate(_LETTER_RANKS), text.translate(_TONE_RANKS)
+
+
+_JOIN = "\x00"  # composes with nothing, is no space and no ranked letter
+_SPACES = re.compile(r"\s+")
+_SPACES_AT_JOINS = re.compile(r" ?\x00 ?")
+_UNEVEN_SPACES = re.compile(r"[^\S ]|  |^ | $| \x00|\x00 ")
+
+
+def sort_keys(names: list[str]) -> tuple[list[str], list[str]]:
+    """sort_key of every name (letters, tones), for a whole column at once: normalising, case
+    folding and the rank tables all work character by character, so the names are joined, done
+    in a few calls, and split again."""
+    joined = _JOIN.join(names)
+    if joined.count(_JOIN) != len(names) - 1:  # a name holding the joint: one by one
+        keys = [sort_key(name) for name in names]
+        return [k[0] for k in keys], [k[1] for k in keys]
+    text = unicodedata.normalize("NFC", joined).casefold()
+    if _UNEVEN_SPACES.search(text):  # most tables have none: no rewriting then
+        text = _SPACES_AT_JOINS.sub(_JOIN, _SPACES.sub(" ", text)).strip(" ")
+    if _UNRANKED_OR_JOIN.search(text) is None:
+        return text.translate(_LETTER_RANKS).split(_JOIN), text.translate(_TONE_RANKS).split(_JOIN)
+    keys = [_key(part) for part in text.split(_JOIN)]
+    return [k[0] for k in keys], [k[1] for k in keys]
 
 
 def _core(name: str) -> str:

@@ -179,8 +179,11 @@ def format_number(value: float | None, digits: int = 0, *, blank: str = "") -> s
 def format_numbers(values, digits: int = 0, *, blank: str = "") -> list[str]:
     """format_number for a whole column: rounded half-up in one pass, then printed."""
     rounded = round_half_up(np.asarray(values, dtype=float), digits)
-    return [blank if v != v else f"{v:,.{digits}f}".replace(",", "\0").replace(".", ",")
-            .replace("\0", ".") for v in rounded.tolist()]
+    return [blank if v != v else f"{v:,.{digits}f}".translate(_VIETNAMESE_SEPARATORS)
+            for v in rounded.tolist()]
+
+
+_VIETNAMESE_SEPARATORS = str.maketrans(",.", ".,")
 
 
 def percent_of(fraction: float) -> float:

@@ -42,7 +42,7 @@ from xl766.engine.inputs import (
     ScoringInput,
     read_scoring_table,
 )
-from xl766.engine.names import fold, normalise, sort_key
+from xl766.engine.names import fold, normalise, sort_keys
 from xl766.engine.numbers import format_number, half_unit, short_number
 
 _ZERO_DENOMINATOR_TEXT = {
@@ -131,8 +131,8 @@ class Scores:
     @functools.cached_property
     def _ranking_order(self) -> pd.Index:  # the report asks for it several times
         # names first, then a stable sort on the rank: ties keep their name order
-        names = [sort_key(name or "") for name in self.units["unit"].tolist()]
-        by_name = np.array(sorted(range(len(names)), key=names.__getitem__), dtype=np.int64)
+        letters, tones = sort_keys([name or "" for name in self.units["unit"].tolist()])
+        by_name = np.lexsort((np.array(tones, dtype=str), np.array(letters, dtype=str)))
         ranks = self.summary["rank"].to_numpy(dtype=float, na_value=np.inf)
         return self.summary.index[by_name[np.argsort(ranks[by_name], kind="stable")]]
 
@@ -439,6 +439,11 @@ def _band_labels(indicator_set: IndicatorSet, score: ExactScore) -> np.ndarray:
 
 def _rank(score: ExactScore, labels: pd.Index) -> pd.Series:
     """1, 2, 2, 4: tied units share the best place, the next place is skipped."""
+    if score.numerator.dtype == np.int64 and score.denominator.dtype == np.int64 and (
+            score.denominator == 1).all():  # whole ticks: one place per unit, in C
+        ordered = np.sort(score.numerator[score.known])
+        above = len(ordered) - np.searchsorted(ordered, score.numerator, side="right")
+        return pd.Series(pd.arrays.IntegerArray(above + 1, ~score.known), index=labels)
     keys = score.sort_keys()
     known = [k for k, ok in zip(keys, score.known, strict=True) if ok]
     place: dict = {}
@@ -448,13 +453,15 @@ def _rank(score: ExactScore, labels: pd.Index) -> pd.Series:
                       zip(keys, score.known, strict=True)], index=labels, dtype="Int64")
 
 
-def _ranks_within(score: ExactScore, labels: pd.Index, kinds: list) -> pd.Series:
-    """Each unit's rank among the units of its kind (units of no kind rank among themselves)."""
+def _ranks_within(score: ExactScore, labels: pd.Index, kinds: list,
+                  overall: pd.Series) -> pd.Series:
+    """Each unit's rank among the units of its kind (units of no kind rank among themselves);
+    ``overall`` when all are of one kind."""
     positions: dict = {}
     for position, kind in enumerate(kinds):
         positions.setdefault(kind, []).append(position)
     if len(positions) == 1:
-        return _rank(score, labels)
+        return overall
     ranks = pd.Series(pd.NA, index=labels, dtype="Int64")
     for members in positions.values():
         chosen = np.array(members)
@@ -595,6 +602,7 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
     kinds = data.kinds.tolist()
     ranked = ExactScore(converted.numerator, converted.denominator,
                         converted.known & ~is_office(kinds))
+    rank = _rank(ranked, labels)
     summary = pd.DataFrame({
         "total": to_float(total, total_known), "computed_total": computed_points,
         "published_total": to_float(published_ticks, published_known),
@@ -602,9 +610,9 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
         "converted": converted.as_float(),
         # object, not pandas' text dtype: an unscored unit's band is None, never "nan"
         "band": pd.Series(band_labels, index=labels, dtype=object),
-        "rank": _rank(ranked, labels),
-        "kind_rank": _ranks_within(ranked, labels,
-                                   [normalise(k) if k else "" for k in kinds]),
+        "rank": rank,
+        "kind_rank": _ranks_within(ranked, labels, [normalise(k) if k else "" for k in kinds],
+                                   rank),
         "unscored": pd.Series(unscored, index=labels, dtype=object),
     }, index=labels)
     return Scores(
