@@ -153,18 +153,23 @@ def _report_findings(findings, sheet: str, *, levels) -> None:
 
 
 def _scored_input(args, indicator_set, not_done: str):
-    """The input table (args.input, args.trang) and its scores; None, every error said, when it
-    has errors."""
+    """The name of the input's sheet (args.input, args.trang), for messages, and its scores;
+    None, every error said, when it has errors."""
     from xl766.adapters.tables import read_scores_table
-    from xl766.engine import Level, score_table
+    from xl766.engine import Level
+    from xl766.engine.inputs import read_scoring_table
+    from xl766.engine.scoring import score
 
     table = read_scores_table(Path(args.input), args.trang)
-    scores = score_table(table.frame, indicator_set)
+    data = read_scoring_table(table.frame, indicator_set)
+    sheet = table.sheet
+    del table  # the cells as typed: what the scores need is read, and a national table is big
+    scores = score(data, indicator_set)
     if not scores.has_errors:
-        return table, scores
+        return sheet, scores
     errors = [f for f in scores.findings if f.level is Level.ERROR]
-    print(f"Bảng '{table.sheet}' có {len(errors)} lỗi; {not_done}:", file=sys.stderr)
-    _report_findings(errors, table.sheet, levels={Level.ERROR})
+    print(f"Bảng '{sheet}' có {len(errors)} lỗi; {not_done}:", file=sys.stderr)
+    _report_findings(errors, sheet, levels={Level.ERROR})
     return None
 
 
@@ -184,11 +189,11 @@ def cmd_cham_diem(args) -> int:
     scored = _scored_input(args, indicator_set, "chưa chấm điểm")
     if scored is None:
         return EXIT_INPUT_ERROR
-    table, scores = scored
+    sheet, scores = scored
     if args.json:
         print(results.to_json(scores))
         return 0
-    _report_findings(scores.findings, table.sheet, levels={Level.WARNING, Level.NOTE})
+    _report_findings(scores.findings, sheet, levels={Level.WARNING, Level.NOTE})
     if output is not None:
         if output.suffix.lower() == ".csv":
             def writer(tmp):
@@ -264,14 +269,16 @@ def _print_ranking(scores) -> None:
     ranks = summary["rank"].astype(object).where(summary["rank"].notna(), "").tolist()
     names = [_fitted(unit or "") for unit in scores.units.loc[order, "unit"].tolist()]
     width = max([len("Đơn vị"), *map(len, names)])
-    lines = [f"{'Hạng':>4}  {'Đơn vị':<{width}} {'Điểm':>7} {'Quy đổi':>8}  Xếp loại"]
-    lines += [f"{rank:>4}  {unit:<{width}} {total:>7} {converted:>8}  {band or 'chưa đủ số liệu'}"
-              for rank, unit, total, converted, band in zip(
-                  ranks, names,
-                  format_numbers(summary["total"], 2, blank="—"),
-                  format_numbers(summary["converted"], 1, blank="—"),
-                  summary["band"].tolist(), strict=True)]
-    print("\n".join(lines))
+    line = f"{{:>4}}  {{:<{width}}} {{:>7}} {{:>8}}  {{}}".format
+    print(line("Hạng", "Đơn vị", "Điểm", "Quy đổi", "Xếp loại"))
+    lines = list(map(line, ranks, names, format_numbers(summary["total"], 2, blank="—"),
+                     format_numbers(summary["converted"], 1, blank="—"),
+                     [band or "chưa đủ số liệu" for band in summary["band"].tolist()]))
+    for start in range(0, len(lines), _PRINTED_AT_ONCE):  # a national table: not one huge text
+        print("\n".join(lines[start:start + _PRINTED_AT_ONCE]))
+
+
+_PRINTED_AT_ONCE = 20_000
 
 
 def cmd_tao_bao_cao(args) -> int:

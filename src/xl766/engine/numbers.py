@@ -70,8 +70,8 @@ def parse_numbers(cells: pd.Series, *, whole: bool = False, with_decimals: bool 
     if pd.api.types.is_numeric_dtype(cells.dtype) and not pd.api.types.is_bool_dtype(cells.dtype):
         values = cells.to_numpy(dtype=float, na_value=np.nan)  # already read by a C parser
         blank = np.isnan(values)
-        decimals = np.zeros(len(values))
-        return ParsedNumbers(values, blank, np.zeros(len(values), dtype=bool), decimals)
+        return ParsedNumbers(values, blank, np.zeros(len(values), dtype=bool),
+                             _no_decimals(len(values)))
     raw = cells.to_numpy(dtype=object)
     try:
         values = raw.astype(float)
@@ -104,7 +104,7 @@ def parse_numbers(cells: pd.Series, *, whole: bool = False, with_decimals: bool 
         elif isinstance(cell, bool):
             values[position] = math.nan
     unreadable = ~blank & np.isnan(values)
-    decimals = np.zeros(len(raw))
+    decimals = _no_decimals(len(raw))
     if with_decimals:
         text = np.char.strip(text)
         separator = np.maximum(np.char.rfind(text, "."), np.char.rfind(text, ","))
@@ -113,6 +113,11 @@ def parse_numbers(cells: pd.Series, *, whole: bool = False, with_decimals: bool 
         for position in second_look:  # grouped thousands and the like: count them properly
             decimals[position] = 0 if blank[position] else _printed_decimals(raw[position])
     return ParsedNumbers(values, blank, unreadable, decimals)
+
+
+def _no_decimals(size: int) -> np.ndarray:
+    """Zeros for a whole column, in the memory of one (a national table has forty such)."""
+    return np.broadcast_to(np.float64(0), (size,))
 
 
 def _as_float(cell) -> float:
@@ -179,8 +184,11 @@ def format_number(value: float | None, digits: int = 0, *, blank: str = "") -> s
 def format_numbers(values, digits: int = 0, *, blank: str = "") -> list[str]:
     """format_number for a whole column: rounded half-up in one pass, then printed."""
     rounded = round_half_up(np.asarray(values, dtype=float), digits)
-    return [blank if v != v else f"{v:,.{digits}f}".translate(_VIETNAMESE_SEPARATORS)
-            for v in rounded.tolist()]
+    # a column of points repeats few values: each distinct one is printed once
+    distinct, where = np.unique(rounded, return_inverse=True)
+    printed = np.array([blank if v != v else f"{v:,.{digits}f}".translate(_VIETNAMESE_SEPARATORS)
+                        for v in distinct.tolist()] or [blank], dtype=object)
+    return printed[where.reshape(-1)].tolist()
 
 
 _VIETNAMESE_SEPARATORS = str.maketrans(",.", ".,")

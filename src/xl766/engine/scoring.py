@@ -286,21 +286,25 @@ class _IndicatorResult:
     status: np.ndarray
     percent: np.ndarray
     counts: tuple[np.ndarray, np.ndarray] | None  # (numerators, denominators) as typed
-    slack: np.ndarray  # how far a total built from rounded inputs may be off, in ticks
+    slack: np.ndarray | float  # how far a total built from rounded inputs may be off, in ticks
 
 
 def _score_indicator(indicator: Indicator, indicator_set: IndicatorSet, data: ScoringInput,
-                     blank_status: Status, notes: _Notes) -> _IndicatorResult:
+                     blank_status: Status, notes: _Notes, percent: np.ndarray) -> _IndicatorResult:
+    """``percent``: where the rates go (a column of the ratios' block, filled here)."""
     n = len(data.labels)
     code, top = indicator.code, indicator.max_points
     ticks = np.zeros(n, dtype=np.int64)
-    percent = np.full(n, np.nan)
+    percent[:] = np.nan
     counts = None
     # A monitored indicator carries no points, so leaving it blank withholds no score.
     if indicator.rule is Rule.MONITOR:
         blank_status = Status.NOT_APPLICABLE
     status = np.full(n, blank_status, dtype=np.int8)
-    slack = np.zeros(n)
+    entered = data.get(Role.POINTS, code)
+    as_percent = data.get(Role.PERCENT, code)
+    # only typed points and percents were rounded by a person: counts are exact
+    slack = np.zeros(n) if entered is not None or as_percent is not None else 0.0
 
     def put(mask: np.ndarray, values) -> None:
         nonlocal ticks
@@ -309,14 +313,12 @@ def _score_indicator(indicator: Indicator, indicator_set: IndicatorSet, data: Sc
             ticks = ticks.astype(object)
         ticks[mask] = values[mask] if values.ndim else values
 
-    entered = data.get(Role.POINTS, code)
     if entered is not None:
         given = ~entered.blank
         put(given, entered_ticks(indicator, indicator_set, entered.values))
         slack[given] += half_unit(entered.decimals[given]) * TICKS
         status[given] = Status.SCORED
 
-    as_percent = data.get(Role.PERCENT, code)
     if as_percent is not None:
         given = ~as_percent.blank
         integers, digits, _ = exact_decimals(np.where(given, as_percent.values, np.nan))
@@ -541,9 +543,11 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
                     else Status.MISSING)
     slack = np.zeros(n)
     indicators: dict[str, _IndicatorResult] = {}
-    for indicator in indicator_set.indicators:
+    # the rates are written straight into the block the ratios frame is made of
+    rates = np.empty((len(indicator_set.indicators), n))
+    for indicator, column in zip(indicator_set.indicators, rates, strict=True):
         indicators[indicator.code] = _score_indicator(indicator, indicator_set, data,
-                                                      blank_status, notes)
+                                                      blank_status, notes, column)
         slack += indicators[indicator.code].slack
 
     groups: dict[str, _GroupResult] = {}
@@ -623,7 +627,7 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
                                  for c, r in indicators.items()}, index=labels),
         indicator_status=pd.DataFrame({c: r.status for c, r in indicators.items()},
                                       index=labels),
-        ratios=pd.DataFrame({c: r.percent for c, r in indicators.items()}, index=labels),
+        ratios=pd.DataFrame(rates.T, index=labels, columns=list(indicators), copy=False),
         counts={c: r.counts for c, r in indicators.items() if r.counts is not None},
         groups=pd.DataFrame({c: to_float(r.ticks, known(r.status)) for c, r in groups.items()},
                             index=labels),
