@@ -623,22 +623,33 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
         indicator_set=indicator_set,
         units=pd.DataFrame({"unit": data.names, "code": data.codes, "kind": data.kinds},
                            index=labels),
-        indicators=pd.DataFrame({c: to_float(r.ticks, known(r.status))
-                                 for c, r in indicators.items()}, index=labels),
+        indicators=_float_frame(((c, to_float(r.ticks, known(r.status)))
+                                 for c, r in indicators.items()), len(indicators), labels),
         indicator_status=pd.DataFrame({c: r.status for c, r in indicators.items()},
                                       index=labels),
         ratios=pd.DataFrame(rates.T, index=labels, columns=list(indicators), copy=False),
         counts={c: r.counts for c, r in indicators.items() if r.counts is not None},
-        groups=pd.DataFrame({c: to_float(r.ticks, known(r.status)) for c, r in groups.items()},
-                            index=labels),
+        groups=_float_frame(((c, to_float(r.ticks, known(r.status))) for c, r in groups.items()),
+                            len(groups), labels),
         group_status=pd.DataFrame({c: r.status for c, r in groups.items()}, index=labels),
-        group_max=pd.DataFrame({c: to_float(r.top, np.ones(n, bool))
-                                for c, r in groups.items()}, index=labels),
+        group_max=_float_frame(((c, to_float(r.top, np.ones(n, bool)))
+                                for c, r in groups.items()), len(groups), labels),
         summary=summary,
         findings=tuple(data.findings + notes.findings),
         published=pd.DataFrame(published_points, index=labels),
         published_tolerance=pd.DataFrame(tolerances, index=labels),
     )
+
+
+def _float_frame(columns, count: int, labels: pd.Index) -> pd.DataFrame:
+    """Float columns ((name, values), made one at a time) in one block: a frame built from
+    separate arrays copies them into a block, holding a national table twice."""
+    block = np.empty((count, len(labels)))
+    names = []
+    for row, (name, values) in zip(block, columns, strict=True):
+        row[:] = values
+        names.append(name)
+    return pd.DataFrame(block.T, index=labels, columns=names, copy=False)
 
 
 def _reconcile(data: ScoringInput, indicators: dict[str, _IndicatorResult],
