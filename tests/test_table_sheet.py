@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from conftest import needs_soffice, soffice
 from xl766.report.table_sheet import TableSheet
+from xl766.report.workbook import _write_column
 
 NAMES = ["Xã Mường Mùn", "=1+1", "-5", "@SUM(A1)", 'A & B <c> "d"', "  lề  ", "",
          "Ngọc\tBích", "x" * 40_000]
@@ -38,14 +39,8 @@ def _write(path, fast: bool):
     if fast:
         sheet.write_columns(3, 1, columns)
     else:
-        for col, (values, style) in enumerate(columns, start=1):
-            for row, value in enumerate(values, start=3):
-                if value is None:
-                    sheet.write_blank(row, col, None, style)
-                elif isinstance(value, str):
-                    sheet.write_string(row, col, value, style)
-                else:
-                    sheet.write_number(row, col, float(value), style)
+        for col, (values, style) in enumerate(columns, start=1):  # as the report's charted cells
+            _write_column(sheet, 3, col, values, style)
     sheet.write_string(4, 0, "trái")  # cells either side of a block's rows
     sheet.write_number(5, 8, 7)
     sheet.write_string(20, 2, "sau")
