@@ -143,4 +143,5 @@ def test_a_cell_without_its_reference_goes_to_openpyxl(tmp_path):
             target.writestr(item, data)
     _, tables = read_workbook(tmp_path / "b.xlsx", ["Nhập liệu"])
     assert tables["Nhập liệu"].frame.loc[2, "ty_le"] == 81.52
+    assert tables["Nhập liệu"].frame.loc[4, "TDGQ.1/tu"] == "=2+3"  # still said to be a formula
     assert isinstance(tables["Nhập liệu"].frame, pd.DataFrame)

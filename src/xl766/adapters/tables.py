@@ -238,9 +238,8 @@ def _openpyxl_sheets(path: Path, sheets: list[str] | None):
         with zipfile.ZipFile(path) as archive:
             parts = sheet_parts(archive)
             for wanted, name in chosen.items():
-                marks = cell_marks(archive.read(parts[name]), frozenset())
-                found[wanted] = (name, _openpyxl_rows(book[name], with_formats),
-                                 marks.formulas if marks else {})
+                marks = cell_marks(archive.read(parts[name]), frozenset(), skip_unplaced=True)
+                found[wanted] = (name, _openpyxl_rows(book[name], with_formats), marks.formulas)
     finally:
         book.close()
     return names, found

@@ -58,9 +58,11 @@ class CellMarks:
     formulas: dict = field(default_factory=dict)  # formulas with no calculated value
 
 
-def cell_marks(xml: bytes, percent_styles: frozenset[int]) -> CellMarks | None:
+def cell_marks(xml: bytes, percent_styles: frozenset[int], *,
+               skip_unplaced: bool = False) -> CellMarks | None:
     """One pass over a sheet's XML; None when a cell has no reference (its place would have to
-    be counted, which calamine does and this pass does not)."""
+    be counted, which calamine does and this pass does not), unless ``skip_unplaced``: then
+    such cells are passed over (openpyxl, which places them, reads their values)."""
     marks = CellMarks()
     styled = bool(percent_styles) and b' s="' in xml
     if not styled and b't="e"' not in xml and b"<f" not in xml and b":f" not in xml:
@@ -69,6 +71,8 @@ def cell_marks(xml: bytes, percent_styles: frozenset[int]) -> CellMarks | None:
         attributes, inner = match.group(1), match.group(2) or b""
         reference = _REFERENCE.search(attributes)
         if reference is None:
+            if skip_unplaced:
+                continue
             return None
         where = (int(reference.group(2)), _column_number(reference.group(1)))
         if styled:
