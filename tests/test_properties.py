@@ -68,3 +68,12 @@ def test_a_column_of_names_sorts_as_each_name_does(names):
 
     letters, tones = sort_keys(names)
     assert list(zip(letters, tones, strict=True)) == [sort_key(name) for name in names]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(_NAME_CHARACTERS, max_size=6), max_size=10))
+def test_a_column_of_names_is_ordered_as_its_sort_keys_say(names):
+    from xl766.engine.names import sort_key, vietnamese_order
+
+    expected = sorted(range(len(names)), key=lambda i: sort_key(names[i]))
+    assert vietnamese_order(names).tolist() == expected

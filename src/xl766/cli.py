@@ -262,20 +262,22 @@ def _fitted(name: str) -> str:
 
 
 def _print_ranking(scores) -> None:
+    """Best first, printed a part at a time: a national table is never one huge text."""
     from xl766.engine.numbers import format_numbers
 
-    order = scores.ranking_order()
-    summary = scores.summary.loc[order]
-    ranks = summary["rank"].astype(object).where(summary["rank"].notna(), "").tolist()
-    names = [_fitted(unit or "") for unit in scores.units.loc[order, "unit"].tolist()]
-    width = max([len("Đơn vị"), *map(len, names)])
+    summary, units = scores.summary, scores.units["unit"].fillna("")
+    longest = int(units.str.len().max()) if len(units) else 0
+    width = max(len("Đơn vị"), min(longest, _NAME_WIDTH))
     line = f"{{:>4}}  {{:<{width}}} {{:>7}} {{:>8}}  {{}}".format
     print(line("Hạng", "Đơn vị", "Điểm", "Quy đổi", "Xếp loại"))
-    lines = list(map(line, ranks, names, format_numbers(summary["total"], 2, blank="—"),
-                     format_numbers(summary["converted"], 1, blank="—"),
-                     [band or "chưa đủ số liệu" for band in summary["band"].tolist()]))
-    for start in range(0, len(lines), _PRINTED_AT_ONCE):  # a national table: not one huge text
-        print("\n".join(lines[start:start + _PRINTED_AT_ONCE]))
+    positions = summary.index.get_indexer(scores.ranking_order())
+    for start in range(0, len(positions), _PRINTED_AT_ONCE):
+        part = summary.iloc[positions[start:start + _PRINTED_AT_ONCE]]
+        ranks = part["rank"].astype(object).where(part["rank"].notna(), "").tolist()
+        names = [_fitted(unit) for unit in units.iloc[positions[start:start + len(part)]]]
+        print("\n".join(map(line, ranks, names, format_numbers(part["total"], 2, blank="—"),
+                             format_numbers(part["converted"], 1, blank="—"),
+                             [band or "chưa đủ số liệu" for band in part["band"].tolist()])))
 
 
 _PRINTED_AT_ONCE = 20_000

@@ -394,7 +394,7 @@ def without_bad(parsed: ParsedNumbers, limit: float | None = None, *,
             bad |= parsed.values > limit + 1e-9
         if whole:
             bad |= np.isfinite(parsed.values) & (parsed.values != np.floor(parsed.values))
-    if not bad.any():  # the usual case: no copy of the column
-        return ParsedNumbers(parsed.values, parsed.blank, bad, parsed.decimals)
+    if not bad.any():  # the usual case: nothing copied
+        return parsed
     values = np.where(bad, np.nan, parsed.values)
     return ParsedNumbers(values, parsed.blank | bad, bad, parsed.decimals)

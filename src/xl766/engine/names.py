@@ -8,6 +8,8 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+import numpy as np
+
 _VOWEL_MARKS = {"\u0306": 1, "\u0302": 2, "\u031b": 3}  # ă/â-ê-ô/ơ-ư: letters of their own
 # huyền, hỏi, ngã, sắc, nặng
 _TONE_MARKS = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
@@ -89,21 +91,39 @@ _SPACES_AT_JOINS = re.compile(r" ?\x00 ?")
 _UNEVEN_SPACES = re.compile(r"[^\S ]|  |^ | $| \x00|\x00 ")
 
 
+def _normalised_column(names: list[str]) -> str | None:
+    """The names normalised as one text, joined by _JOIN; None when a name holds the joint or
+    a character outside the rank tables (those go one by one)."""
+    joined = _JOIN.join(names)
+    if joined.count(_JOIN) != len(names) - 1:
+        return None
+    text = unicodedata.normalize("NFC", joined).casefold()
+    if _UNEVEN_SPACES.search(text):  # most tables have none: no rewriting then
+        text = _SPACES_AT_JOINS.sub(_JOIN, _SPACES.sub(" ", text)).strip(" ")
+    return None if _UNRANKED_OR_JOIN.search(text) else text
+
+
 def sort_keys(names: list[str]) -> tuple[list[str], list[str]]:
     """sort_key of every name (letters, tones), for a whole column at once: normalising, case
     folding and the rank tables all work character by character, so the names are joined, done
     in a few calls, and split again."""
-    joined = _JOIN.join(names)
-    if joined.count(_JOIN) != len(names) - 1:  # a name holding the joint: one by one
+    text = _normalised_column(names)
+    if text is None:
         keys = [sort_key(name) for name in names]
         return [k[0] for k in keys], [k[1] for k in keys]
-    text = unicodedata.normalize("NFC", joined).casefold()
-    if _UNEVEN_SPACES.search(text):  # most tables have none: no rewriting then
-        text = _SPACES_AT_JOINS.sub(_JOIN, _SPACES.sub(" ", text)).strip(" ")
-    if _UNRANKED_OR_JOIN.search(text) is None:
-        return text.translate(_LETTER_RANKS).split(_JOIN), text.translate(_TONE_RANKS).split(_JOIN)
-    keys = [_key(part) for part in text.split(_JOIN)]
-    return [k[0] for k in keys], [k[1] for k in keys]
+    return text.translate(_LETTER_RANKS).split(_JOIN), text.translate(_TONE_RANKS).split(_JOIN)
+
+
+def vietnamese_order(names: list[str]) -> np.ndarray:
+    """The positions of ``names`` in Vietnamese dictionary order (stable). The keys become
+    arrays one at a time: a national column's keys as text are bigger than its names."""
+    text = _normalised_column(names)
+    if text is None:
+        letters, tones = sort_keys(names)
+        return np.lexsort((np.array(tones, dtype=str), np.array(letters, dtype=str)))
+    tones = np.array(text.translate(_TONE_RANKS).split(_JOIN), dtype=str)
+    letters = np.array(text.translate(_LETTER_RANKS).split(_JOIN), dtype=str)
+    return np.lexsort((tones, letters))
 
 
 def _core(name: str) -> str:

@@ -70,7 +70,7 @@ def parse_numbers(cells: pd.Series, *, whole: bool = False, with_decimals: bool 
     if pd.api.types.is_numeric_dtype(cells.dtype) and not pd.api.types.is_bool_dtype(cells.dtype):
         values = cells.to_numpy(dtype=float, na_value=np.nan)  # already read by a C parser
         blank = np.isnan(values)
-        return ParsedNumbers(values, blank, np.zeros(len(values), dtype=bool),
+        return ParsedNumbers(values, blank, np.broadcast_to(False, (len(values),)),
                              _no_decimals(len(values)))
     raw = cells.to_numpy(dtype=object)
     try:

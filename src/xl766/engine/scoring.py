@@ -42,7 +42,7 @@ from xl766.engine.inputs import (
     ScoringInput,
     read_scoring_table,
 )
-from xl766.engine.names import fold, normalise, sort_keys
+from xl766.engine.names import fold, normalise, vietnamese_order
 from xl766.engine.numbers import format_number, half_unit, short_number
 
 _ZERO_DENOMINATOR_TEXT = {
@@ -131,8 +131,7 @@ class Scores:
     @functools.cached_property
     def _ranking_order(self) -> pd.Index:  # the report asks for it several times
         # names first, then a stable sort on the rank: ties keep their name order
-        letters, tones = sort_keys([name or "" for name in self.units["unit"].tolist()])
-        by_name = np.lexsort((np.array(tones, dtype=str), np.array(letters, dtype=str)))
+        by_name = vietnamese_order([name or "" for name in self.units["unit"].tolist()])
         ranks = self.summary["rank"].to_numpy(dtype=float, na_value=np.inf)
         return self.summary.index[by_name[np.argsort(ranks[by_name], kind="stable")]]
 
@@ -432,11 +431,12 @@ class ExactScore:
 
 
 def _band_labels(indicator_set: IndicatorSet, score: ExactScore) -> np.ndarray:
+    """Each unit's band label (None where unknown): the labels' own strings, shared."""
     bands = indicator_set.classification.bands
-    labels = np.select([score.reaches(b.min_points) for b in bands],
-                       [b.label for b in bands], default=None).astype(object)
-    labels[~score.known] = None
-    return labels
+    chosen = np.select([score.reaches(b.min_points) for b in bands], range(len(bands)),
+                       default=len(bands))
+    chosen[~score.known] = len(bands)
+    return np.array([b.label for b in bands] + [None], dtype=object)[chosen]
 
 
 def _rank(score: ExactScore, labels: pd.Index) -> pd.Series:
@@ -619,26 +619,36 @@ def score(data: ScoringInput, indicator_set: IndicatorSet) -> Scores:
                                    rank),
         "unscored": pd.Series(unscored, index=labels, dtype=object),
     }, index=labels)
+    indicator_status = pd.DataFrame({c: r.status for c, r in indicators.items()}, index=labels)
+    counts = {c: r.counts for c, r in indicators.items() if r.counts is not None}
+    group_status = pd.DataFrame({c: r.status for c, r in groups.items()}, index=labels)
+    group_max = _float_frame(((c, to_float(r.top, np.ones(n, bool))) for c, r in groups.items()),
+                             len(groups), labels)
     return Scores(
         indicator_set=indicator_set,
         units=pd.DataFrame({"unit": data.names, "code": data.codes, "kind": data.kinds},
                            index=labels),
+        # each result is let go as soon as its points are in the frame
         indicators=_float_frame(((c, to_float(r.ticks, known(r.status)))
-                                 for c, r in indicators.items()), len(indicators), labels),
-        indicator_status=pd.DataFrame({c: r.status for c, r in indicators.items()},
-                                      index=labels),
-        ratios=pd.DataFrame(rates.T, index=labels, columns=list(indicators), copy=False),
-        counts={c: r.counts for c, r in indicators.items() if r.counts is not None},
-        groups=_float_frame(((c, to_float(r.ticks, known(r.status))) for c, r in groups.items()),
-                            len(groups), labels),
-        group_status=pd.DataFrame({c: r.status for c, r in groups.items()}, index=labels),
-        group_max=_float_frame(((c, to_float(r.top, np.ones(n, bool)))
-                                for c, r in groups.items()), len(groups), labels),
+                                 for c, r in _drained(indicators)), len(rates), labels),
+        indicator_status=indicator_status,
+        ratios=pd.DataFrame(rates.T, index=labels, columns=indicator_status.columns, copy=False),
+        counts=counts,
+        groups=_float_frame(((c, to_float(r.ticks, known(r.status)))
+                             for c, r in _drained(groups)), len(group_max.columns), labels),
+        group_status=group_status,
+        group_max=group_max,
         summary=summary,
         findings=tuple(data.findings + notes.findings),
         published=pd.DataFrame(published_points, index=labels),
         published_tolerance=pd.DataFrame(tolerances, index=labels),
     )
+
+
+def _drained(results: dict):
+    """The items of ``results``, each taken out of it as it is given."""
+    for key in list(results):
+        yield key, results.pop(key)
 
 
 def _float_frame(columns, count: int, labels: pd.Index) -> pd.DataFrame:
