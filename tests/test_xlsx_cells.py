@@ -26,6 +26,14 @@ def _both(path: Path) -> tuple[dict, dict]:
     return fast, slow
 
 
+def _fast_rows(path: Path):
+    from python_calamine import CalamineWorkbook
+
+    from xl766.adapters.xlsx_cells import read_rows
+
+    return read_rows(CalamineWorkbook.from_path(str(path)), path, {"x": "Nhập liệu"})
+
+
 def _same(fast: dict, slow: dict) -> None:
     assert fast.keys() == slow.keys()
     for name in slow:
@@ -45,6 +53,7 @@ def _same(fast: dict, slow: dict) -> None:
                                   ROOT / "workbook" / "xl766-dienbien-459-2023.xlsm"],
                          ids=lambda p: p.name)
 def test_the_bundled_workbooks_read_the_same_both_ways(path):
+    assert _fast_rows(path) is not None  # no fallback: calamine and the XML pass read it
     fast, slow = _both(path)
     _same(fast, slow)
 
@@ -141,7 +150,28 @@ def test_a_cell_without_its_reference_goes_to_openpyxl(tmp_path):
             if item.filename == "xl/worksheets/sheet1.xml":
                 data = data.replace(b'<c r="D2"', b"<c")
             target.writestr(item, data)
+    assert _fast_rows(tmp_path / "b.xlsx") is None
     _, tables = read_workbook(tmp_path / "b.xlsx", ["Nhập liệu"])
     assert tables["Nhập liệu"].frame.loc[2, "ty_le"] == 81.52
     assert tables["Nhập liệu"].frame.loc[4, "TDGQ.1/tu"] == "=2+3"  # still said to be a formula
     assert isinstance(tables["Nhập liệu"].frame, pd.DataFrame)
+
+
+def test_absolute_part_names_read_the_same_both_ways(tmp_path):
+    """Some writers name the sheets' parts from the package root ("/xl/worksheets/…")."""
+    import zipfile
+
+    _awkward(tmp_path / "a.xlsx")
+    with zipfile.ZipFile(tmp_path / "a.xlsx") as source, zipfile.ZipFile(
+            tmp_path / "b.xlsx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b'Target="/xl/', b'Target="').replace(
+                    b'Target="worksheets/', b'Target="/xl/worksheets/')
+                assert b'Target="/xl/worksheets/sheet1.xml"' in data
+            target.writestr(item, data)
+    assert _fast_rows(tmp_path / "b.xlsx") is not None  # read by calamine and the XML pass
+    fast, slow = _both(tmp_path / "b.xlsx")
+    _same(fast, slow)
+    assert fast["Nhập liệu"].frame.loc[2, "ty_le"] == 81.52

@@ -200,23 +200,19 @@ def _unreadable(path: Path, error: Exception) -> InputError:
 def _calamine_sheets(path: Path, sheets: list[str] | None):
     import zipfile
 
-    from python_calamine import CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook
 
     from xl766.adapters.xlsx_cells import read_rows
 
     try:
-        names = CalamineWorkbook.from_path(str(path)).sheet_names
-        chosen = _chosen(names, sheets)
-        found = read_rows(path, chosen)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+        book = CalamineWorkbook.from_path(str(path))
+        chosen = _chosen(book.sheet_names, sheets)
+        found = read_rows(book, path, chosen)
+    except (CalamineError, zipfile.BadZipFile, OSError) as error:  # damaged or foreign
         raise _unreadable(path, error) from None
-    except Exception as error:  # calamine's own errors for a damaged or foreign file
-        if type(error).__module__.startswith("python_calamine"):
-            raise _unreadable(path, error) from None
-        raise
     if found is None:
         return None
-    return names, {wanted: (chosen[wanted], *found[wanted]) for wanted in chosen}
+    return book.sheet_names, {wanted: (chosen[wanted], *found[wanted]) for wanted in chosen}
 
 
 def _openpyxl_sheets(path: Path, sheets: list[str] | None):

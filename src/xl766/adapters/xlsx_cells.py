@@ -12,10 +12,10 @@ hold such cells at all."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 from xml.etree import ElementTree
 
 from xl766.engine.numbers import percent_of
@@ -100,7 +100,7 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     for sheet in workbook.iter(f"{_MAIN}sheet"):
         target = targets.get(sheet.get(_RELATIONSHIP), "")
         parts[sheet.get("name")] = (target.lstrip("/") if target.startswith("/") else
-                                    str(PurePosixPath("xl") / target))
+                                    posixpath.normpath(f"xl/{target}"))
     return parts
 
 
@@ -130,18 +130,20 @@ def _value(value):
     return None if value == "" else value
 
 
-def read_rows(path, wanted: dict[str, str]) -> dict[str, list[list]] | None:
-    """The rows of the sheets ``wanted`` ({key: sheet name}), row 1 first, None for an empty
-    cell; None when a sheet needs the slower reader (a cell without its reference)."""
-    from python_calamine import CalamineWorkbook
-
-    book = CalamineWorkbook.from_path(str(path))
+def read_rows(book, path, wanted: dict[str, str]) -> dict[str, tuple[list[list], dict]] | None:
+    """The rows of the sheets ``wanted`` ({key: sheet name}) of ``book`` (calamine's, opened
+    from ``path``), row 1 first, None for an empty cell, with the formulas never calculated;
+    None when a sheet needs the slower reader (a cell without its reference)."""
     with zipfile.ZipFile(path) as archive:
-        parts = sheet_parts(archive)
-        styles = percent_styles(archive)
+        try:  # a package laid out in a way this pass does not follow: openpyxl reads it
+            parts = sheet_parts(archive)
+            styles = percent_styles(archive)
+            xml = {key: archive.read(parts[name]) for key, name in wanted.items()}
+        except (KeyError, ElementTree.ParseError):
+            return None
         out = {}
         for key, name in wanted.items():
-            marks = cell_marks(archive.read(parts[name]), styles)
+            marks = cell_marks(xml.pop(key), styles)
             if marks is None:
                 return None
             rows = [[_value(v) for v in row] for row in
