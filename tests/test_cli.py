@@ -224,7 +224,7 @@ def test_json_figures_carry_rates_and_counts_never_invented(tmp_path, capsys):
                      "Xã A,156,161,\"95,125\",3,1,2,0,0\n", encoding="utf-8")
     code, out, err = run(capsys, "cham-diem", table, "--bo-chi-so", "766-2026", "--json")
     assert code == 0, err
-    assert '"numerator": 156, "denominator": 161' in out  # counts stay whole
+    assert '"numerator":156,"denominator":161' in out  # counts stay whole (no .0)
     figures = json.loads(out)[0]["figures"]
     # 20 × 156/161 = 19,378… → 19,38; the rate as the portal prints it, 96,89 %
     assert figures["TDGQ.1"] == {"points": 19.38, "rate": 96.89, "numerator": 156,

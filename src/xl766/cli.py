@@ -191,7 +191,7 @@ def cmd_cham_diem(args) -> int:
         return EXIT_INPUT_ERROR
     sheet, scores = scored
     if args.json:
-        print(results.to_json(scores))
+        results.write_json(scores, sys.stdout)
         return 0
     _report_findings(scores.findings, sheet, levels={Level.WARNING, Level.NOTE})
     if output is not None:
@@ -227,7 +227,7 @@ def cmd_cai_thien(args) -> int:
     scores = scored[1]
     plans = plan_units(scores)
     if args.json:
-        print(plan_output.to_json(scores, plans))
+        plan_output.write_json(scores, plans, sys.stdout)
         return 0
     if output is not None:
         frame = plan_output.table(scores, plans)

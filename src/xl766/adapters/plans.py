@@ -3,10 +3,9 @@ the plans' assumption (engine.plans.ASSUMPTION) with every output."""
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 
+from xl766.adapters.json_lines import write_records
 from xl766.engine.plans import UnitPlan, describe
 from xl766.engine.scoring import Scores
 
@@ -39,9 +38,8 @@ def records(scores: Scores, plans: list[UnitPlan]) -> list[dict]:
     return out
 
 
-def to_json(scores: Scores, plans: list[UnitPlan]) -> str:
-    lines = [json.dumps(record, ensure_ascii=False) for record in records(scores, plans)]
-    return "[\n" + ",\n".join(lines) + "\n]"
+def write_json(scores: Scores, plans: list[UnitPlan], stream) -> None:
+    write_records([records(scores, plans)], stream)
 
 
 def table(scores: Scores, plans: list[UnitPlan]) -> pd.DataFrame:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from xl766.adapters import safe_text
+from xl766.adapters.json_lines import write_records
 from xl766.engine.scoring import Scores
 
 SUMMARY_COLUMNS = {
@@ -57,7 +57,10 @@ def write_xlsx(scores: Scores, path: Path) -> None:
     book.close()
 
 
-def to_json(scores: Scores) -> str:
-    """A JSON array, one unit per line, each through the C encoder (fast for 4,000 units)."""
-    lines = [json.dumps(record, ensure_ascii=False) for record in scores.records()]
-    return "[\n" + ",\n".join(lines) + "\n]"
+_UNITS_AT_ONCE = 5_000
+
+
+def write_json(scores: Scores, stream) -> None:
+    """`cham-diem --json`: every unit's record, a few thousand units at a time."""
+    write_records((scores.records(start, start + _UNITS_AT_ONCE)
+                   for start in range(0, len(scores.summary), _UNITS_AT_ONCE)), stream)

@@ -135,43 +135,57 @@ class Scores:
         ranks = self.summary["rank"].to_numpy(dtype=float, na_value=np.inf)
         return self.summary.index[by_name[np.argsort(ranks[by_name], kind="stable")]]
 
-    def records(self) -> list[dict]:
-        """One plain dict per unit, input order, numbers unrounded, None where there is none."""
-        by_row: dict = {}
-        for finding in self.findings:
-            by_row.setdefault(finding.row, []).append(finding.as_dict())
+    def records(self, start: int = 0, stop: int | None = None) -> list[dict]:
+        """One plain dict per unit (those at positions ``start``…``stop``, all by default),
+        input order, numbers unrounded, None where there is none."""
+        part = slice(start, stop)
         head = ("total", "computed_total", "applicable_max", "converted", "band", "rank",
                 "kind_rank", "unscored")
-        columns = [self.units["unit"], self.units["code"], self.units["kind"],
-                   *(self.summary[k] for k in head)]
+        units, summary = self.units.iloc[part], self.summary.iloc[part]
+        columns = [units["unit"], units["code"], units["kind"], *(summary[k] for k in head)]
         fixed = zip(*(_plain_values(c.to_frame()) for c in columns), strict=True)
+        by_row = self._findings_by_row
         return [{"unit": values[0], "code": values[1], "kind": values[2],
                  "indicators": indicators, "groups": groups,
                  **dict(zip(head, values[3:], strict=True)),
                  "figures": figures, "findings": by_row.get(label, [])}
                 for label, values, indicators, groups, figures in zip(
-                    self.summary.index, fixed, _plain_rows(self.indicators),
-                    _plain_rows(self.groups), self.figures(), strict=True)]
+                    summary.index, fixed, _plain_rows(self.indicators.iloc[part]),
+                    _plain_rows(self.groups.iloc[part]), self.figures(part), strict=True)]
 
-    def figures(self) -> list[dict]:
-        """Per unit {indicator: {points, rate, numerator, denominator}}, only what is known."""
-        rows: list[dict] = [{} for _ in range(len(self.indicators))]
+    @functools.cached_property
+    def _findings_by_row(self) -> dict:
+        by_row: dict = {}
+        for finding in self.findings:
+            by_row.setdefault(finding.row, []).append(finding.as_dict())
+        return by_row
+
+    def figures(self, part: slice = slice(None)) -> list[dict]:
+        """Per unit (of ``part``, all by default) {indicator: {points, rate, numerator,
+        denominator}}, only what is known."""
+        rows: list[dict] = [{} for _ in range(len(self.indicators.index[part]))]
+        nothing = np.full(len(self.indicators), np.nan)
         for code in self.indicators.columns:
-            points = self.indicators[code].to_numpy(float)
-            rates = self.ratios[code].to_numpy(float)
-            tu, mau = self.counts.get(code, (np.full(len(rows), np.nan),) * 2)
-            has = [~np.isnan(points), ~np.isnan(rates), ~np.isnan(tu) & ~np.isnan(mau)]
-            values = [points.tolist(), rates.tolist(), tu.tolist(), mau.tolist()]
-            flags = [h.tolist() for h in has]
-            for i in np.flatnonzero(has[0] | has[1] | has[2]).tolist():
+            points = self.indicators[code].to_numpy(float)[part]
+            rates = self.ratios[code].to_numpy(float)[part]
+            tu, mau = (a[part] for a in self.counts.get(code, (nothing, nothing)))
+            known = ~np.isnan(points), ~np.isnan(rates), ~np.isnan(tu) & ~np.isnan(mau)
+            values = (points.tolist(), rates.tolist(),
+                      np.where(known[2], tu, 0).astype(np.int64).tolist(),
+                      np.where(known[2], mau, 0).astype(np.int64).tolist())
+            everything = known[0] & known[1] & known[2]
+            for i in np.flatnonzero(everything).tolist():  # the usual case: one literal
+                rows[i][code] = {"points": values[0][i], "rate": values[1][i],
+                                 "numerator": values[2][i], "denominator": values[3][i]}
+            flags = [k.tolist() for k in known]
+            for i in np.flatnonzero(~everything & (known[0] | known[1] | known[2])).tolist():
                 entry = {}
                 if flags[0][i]:
                     entry["points"] = values[0][i]
                 if flags[1][i]:
                     entry["rate"] = values[1][i]
                 if flags[2][i]:
-                    entry["numerator"], entry["denominator"] = (int(values[2][i]),
-                                                                int(values[3][i]))
+                    entry["numerator"], entry["denominator"] = values[2][i], values[3][i]
                 rows[i][code] = entry
         return rows
 
