@@ -2,6 +2,7 @@
 the same workbooks through both, every sheet, every value."""
 
 import datetime
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -137,19 +138,21 @@ def test_a_damaged_workbook_is_a_message_both_ways(tmp_path):
             read_workbook(bad, reader=reader)
 
 
+def _awkward_with(folder: Path, part: str, change) -> None:
+    """b.xlsx: the awkward workbook with one part of its package changed."""
+    _awkward(folder / "a.xlsx")
+    with zipfile.ZipFile(folder / "a.xlsx") as source, zipfile.ZipFile(
+            folder / "b.xlsx", "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            target.writestr(item, change(data) if item.filename == part else data)
+
+
 def test_a_cell_without_its_reference_goes_to_openpyxl(tmp_path):
     """Some writers leave out r="A1": calamine counts the cells, the XML pass could not place
     them, so the whole workbook is read by openpyxl."""
-    import zipfile
-
-    _awkward(tmp_path / "a.xlsx")
-    with zipfile.ZipFile(tmp_path / "a.xlsx") as source, zipfile.ZipFile(
-            tmp_path / "b.xlsx", "w") as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "xl/worksheets/sheet1.xml":
-                data = data.replace(b'<c r="D2"', b"<c")
-            target.writestr(item, data)
+    _awkward_with(tmp_path, "xl/worksheets/sheet1.xml",
+                  lambda xml: xml.replace(b'<c r="D2"', b"<c"))
     assert _fast_rows(tmp_path / "b.xlsx") is None
     _, tables = read_workbook(tmp_path / "b.xlsx", ["Nhập liệu"])
     assert tables["Nhập liệu"].frame.loc[2, "ty_le"] == 81.52
@@ -159,18 +162,10 @@ def test_a_cell_without_its_reference_goes_to_openpyxl(tmp_path):
 
 def test_absolute_part_names_read_the_same_both_ways(tmp_path):
     """Some writers name the sheets' parts from the package root ("/xl/worksheets/…")."""
-    import zipfile
-
-    _awkward(tmp_path / "a.xlsx")
-    with zipfile.ZipFile(tmp_path / "a.xlsx") as source, zipfile.ZipFile(
-            tmp_path / "b.xlsx", "w") as target:
-        for item in source.infolist():
-            data = source.read(item)
-            if item.filename == "xl/_rels/workbook.xml.rels":
-                data = data.replace(b'Target="/xl/', b'Target="').replace(
-                    b'Target="worksheets/', b'Target="/xl/worksheets/')
-                assert b'Target="/xl/worksheets/sheet1.xml"' in data
-            target.writestr(item, data)
+    _awkward_with(tmp_path, "xl/_rels/workbook.xml.rels", lambda xml: xml.replace(
+        b'Target="/xl/', b'Target="').replace(b'Target="worksheets/', b'Target="/xl/worksheets/'))
+    with zipfile.ZipFile(tmp_path / "b.xlsx") as package:
+        assert b'Target="/xl/worksheets/sheet1.xml"' in package.read("xl/_rels/workbook.xml.rels")
     assert _fast_rows(tmp_path / "b.xlsx") is not None  # read by calamine and the XML pass
     fast, slow = _both(tmp_path / "b.xlsx")
     _same(fast, slow)
