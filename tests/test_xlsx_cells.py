@@ -170,3 +170,19 @@ def test_absolute_part_names_read_the_same_both_ways(tmp_path):
     fast, slow = _both(tmp_path / "b.xlsx")
     _same(fast, slow)
     assert fast["Nhập liệu"].frame.loc[2, "ty_le"] == 81.52
+
+
+def test_a_package_the_pass_cannot_follow_is_read_by_openpyxl(tmp_path, monkeypatch):
+    """Parts named in a way the XML pass does not resolve: no error, openpyxl reads the values
+    (without the marks only the pass gives: a formula never calculated reads blank)."""
+    import xl766.adapters.xlsx_cells as cells
+
+    def unresolved(archive):
+        raise KeyError("xl/worksheets/SHEET1.xml")
+
+    _awkward(tmp_path / "a.xlsx")
+    monkeypatch.setattr(cells, "sheet_parts", unresolved)
+    _, tables = read_workbook(tmp_path / "a.xlsx", ["Nhập liệu"])
+    frame = tables["Nhập liệu"].frame
+    assert frame.loc[2, "ty_le"] == 81.52 and frame.loc[4, "ghi_chu"] == "#DIV/0!"
+    assert frame.loc[4, "TDGQ.1/tu"] is None

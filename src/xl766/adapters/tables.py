@@ -220,7 +220,7 @@ def _openpyxl_sheets(path: Path, sheets: list[str] | None):
 
     from openpyxl import load_workbook
 
-    from xl766.adapters.xlsx_cells import cell_marks, sheet_parts
+    from xl766.adapters.xlsx_cells import cell_marks, percent_styles, sheets_xml
 
     try:
         book = load_workbook(path, read_only=True, data_only=True)
@@ -229,13 +229,16 @@ def _openpyxl_sheets(path: Path, sheets: list[str] | None):
     try:
         names = book.sheetnames
         chosen = _chosen(names, sheets)
-        with_formats = _has_percent_formats(book)
-        found = {}
         with zipfile.ZipFile(path) as archive:
-            parts = sheet_parts(archive)
-            for wanted, name in chosen.items():
-                marks = cell_marks(archive.read(parts[name]), frozenset(), skip_unplaced=True)
-                found[wanted] = (name, _openpyxl_rows(book[name], with_formats), marks.formulas)
+            # cells are read with their formats only when some style shows a percent (slower)
+            with_formats = bool(percent_styles(archive))
+            xml = sheets_xml(archive, chosen) or {}
+        found = {}
+        for wanted, name in chosen.items():
+            marks = (cell_marks(xml[wanted], frozenset(), skip_unplaced=True) if wanted in xml
+                     else None)
+            found[wanted] = (name, _openpyxl_rows(book[name], with_formats),
+                             marks.formulas if marks else {})
     finally:
         book.close()
     return names, found
@@ -258,21 +261,7 @@ def _percent_shown(cell):
     value = cell.value
     if type(value) in (int, float) and is_percent_format(cell.number_format):
         return percent_of(value)
-    return value if type(value) in _PLAIN else _shown(value)
-
-
-def _has_percent_formats(book) -> bool:
-    """Whether any cell style of the workbook shows numbers as percents (then cells are read
-    with their formats; otherwise values alone, which is faster)."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
-
-    custom = book._number_formats  # openpyxl's own tables, read in read-only mode too
-    for style in book._cell_styles:
-        code = (BUILTIN_FORMATS.get(style.numFmtId, "") if style.numFmtId <
-                BUILTIN_FORMATS_MAX_SIZE else custom[style.numFmtId - BUILTIN_FORMATS_MAX_SIZE])
-        if is_percent_format(code):
-            return True
-    return False
+    return value
 
 
 def _openpyxl_rows(worksheet, with_formats: bool) -> list[list]:

@@ -108,7 +108,7 @@ def percent_styles(archive: zipfile.ZipFile) -> frozenset[int]:
     """The cell styles (their index in cellXfs) whose number format shows a percent."""
     try:
         styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
-    except KeyError:
+    except (KeyError, ElementTree.ParseError):
         return frozenset()
     custom = {int(f.get("numFmtId")): f.get("formatCode") for f in styles.iter(f"{_MAIN}numFmt")}
     cell_styles = styles.find(f"{_MAIN}cellXfs")
@@ -130,17 +130,25 @@ def _value(value):
     return None if value == "" else value
 
 
+def sheets_xml(archive: zipfile.ZipFile, wanted: dict[str, str]) -> dict[str, bytes] | None:
+    """The XML of the sheets ``wanted`` ({key: sheet name}); None for a package laid out in a
+    way this pass does not follow (openpyxl, which reads it, gets no marks then)."""
+    try:
+        parts = sheet_parts(archive)
+        return {key: archive.read(parts[name]) for key, name in wanted.items()}
+    except (KeyError, ElementTree.ParseError):
+        return None
+
+
 def read_rows(book, path, wanted: dict[str, str]) -> dict[str, tuple[list[list], dict]] | None:
     """The rows of the sheets ``wanted`` ({key: sheet name}) of ``book`` (calamine's, opened
     from ``path``), row 1 first, None for an empty cell, with the formulas never calculated;
-    None when a sheet needs the slower reader (a cell without its reference)."""
+    None when a sheet needs the slower reader (a package or a cell this pass cannot place)."""
     with zipfile.ZipFile(path) as archive:
-        try:  # a package laid out in a way this pass does not follow: openpyxl reads it
-            parts = sheet_parts(archive)
-            styles = percent_styles(archive)
-            xml = {key: archive.read(parts[name]) for key, name in wanted.items()}
-        except (KeyError, ElementTree.ParseError):
+        xml = sheets_xml(archive, wanted)
+        if xml is None:
             return None
+        styles = percent_styles(archive)
         out = {}
         for key, name in wanted.items():
             marks = cell_marks(xml.pop(key), styles)
