@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 
@@ -103,26 +103,27 @@ def _normalised_column(names: list[str]) -> str | None:
     return None if _UNRANKED_OR_JOIN.search(text) else text
 
 
-def sort_keys(names: list[str]) -> tuple[list[str], list[str]]:
-    """sort_key of every name (letters, tones), for a whole column at once: normalising, case
-    folding and the rank tables all work character by character, so the names are joined, done
-    in a few calls, and split again."""
+def sort_keys(names: list[str]) -> Iterator[list[str]]:
+    """sort_key of every name for a whole column at once, as two lists made one after the
+    other: the tones, then the letters. Normalising, case folding and the rank tables all work
+    character by character, so the names are joined, done in a few calls, and split again."""
     text = _normalised_column(names)
     if text is None:
         keys = [sort_key(name) for name in names]
-        return [k[0] for k in keys], [k[1] for k in keys]
-    return text.translate(_LETTER_RANKS).split(_JOIN), text.translate(_TONE_RANKS).split(_JOIN)
+        yield [k[1] for k in keys]
+        yield [k[0] for k in keys]
+        return
+    yield text.translate(_TONE_RANKS).split(_JOIN)
+    yield text.translate(_LETTER_RANKS).split(_JOIN)
 
 
 def vietnamese_order(names: list[str]) -> np.ndarray:
-    """The positions of ``names`` in Vietnamese dictionary order (stable). The keys become
-    arrays one at a time: a national column's keys as text are bigger than its names."""
-    text = _normalised_column(names)
-    if text is None:
-        letters, tones = sort_keys(names)
-        return np.lexsort((np.array(tones, dtype=str), np.array(letters, dtype=str)))
-    tones = np.array(text.translate(_TONE_RANKS).split(_JOIN), dtype=str)
-    letters = np.array(text.translate(_LETTER_RANKS).split(_JOIN), dtype=str)
+    """The positions of ``names`` in Vietnamese dictionary order (stable). Each list of keys
+    becomes an array before the next is made: a national column's keys as text are bigger than
+    its names."""
+    keys = sort_keys(names)
+    tones = np.array(next(keys), dtype=str)  # the list is gone before the next is made
+    letters = np.array(next(keys), dtype=str)
     return np.lexsort((tones, letters))
 
 
