@@ -72,15 +72,11 @@ def _figure_table(scores: Scores) -> pd.DataFrame:
     by unit in the set's order; counts only where both are known."""
     parts = []
     for code in scores.indicators.columns:
-        points = scores.indicators[code].to_numpy(float)
-        rates = scores.ratios[code].to_numpy(float)
-        tu, mau = scores.counts.get(code, (np.full(len(points), np.nan),) * 2)
-        counted = ~np.isnan(tu) & ~np.isnan(mau)
-        rows = np.flatnonzero(~np.isnan(points) | ~np.isnan(rates) | counted)
+        points, rates, tu, mau = scores.indicator_figures(code)
+        rows = np.flatnonzero(~np.isnan(points) | ~np.isnan(rates) | ~np.isnan(tu))
         parts.append(pd.DataFrame({
             "row": rows, "indicator": code, "points": points[rows], "rate": rates[rows],
-            "numerator": np.where(counted, tu, np.nan)[rows],
-            "denominator": np.where(counted, mau, np.nan)[rows]}))
+            "numerator": tu[rows], "denominator": mau[rows]}))
     if not parts:
         return pd.DataFrame(columns=["row", "indicator", "points", "rate", "numerator",
                                      "denominator"])

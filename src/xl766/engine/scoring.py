@@ -160,16 +160,24 @@ class Scores:
             by_row.setdefault(finding.row, []).append(finding.as_dict())
         return by_row
 
+    def indicator_figures(self, code: str, part: slice = slice(None)) -> tuple[np.ndarray, ...]:
+        """(points, rate, numerator, denominator) of an indicator for the units of ``part``
+        (all by default), NaN where unknown; the counts only where both are known."""
+        points = self.indicators[code].to_numpy(float)[part]
+        rates = self.ratios[code].to_numpy(float)[part]
+        if code not in self.counts:
+            return points, rates, np.full(len(points), np.nan), np.full(len(points), np.nan)
+        tu, mau = (a[part] for a in self.counts[code])
+        counted = ~np.isnan(tu) & ~np.isnan(mau)
+        return points, rates, np.where(counted, tu, np.nan), np.where(counted, mau, np.nan)
+
     def figures(self, part: slice = slice(None)) -> list[dict]:
         """Per unit (of ``part``, all by default) {indicator: {points, rate, numerator,
         denominator}}, only what is known."""
         rows: list[dict] = [{} for _ in range(len(self.indicators.index[part]))]
-        nothing = np.full(len(self.indicators), np.nan)
         for code in self.indicators.columns:
-            points = self.indicators[code].to_numpy(float)[part]
-            rates = self.ratios[code].to_numpy(float)[part]
-            tu, mau = (a[part] for a in self.counts.get(code, (nothing, nothing)))
-            known = ~np.isnan(points), ~np.isnan(rates), ~np.isnan(tu) & ~np.isnan(mau)
+            points, rates, tu, mau = self.indicator_figures(code, part)
+            known = ~np.isnan(points), ~np.isnan(rates), ~np.isnan(tu)
             values = (points.tolist(), rates.tolist(),
                       np.where(known[2], tu, 0).astype(np.int64).tolist(),
                       np.where(known[2], mau, 0).astype(np.int64).tolist())
