@@ -3,10 +3,12 @@
 XlsxWriter keeps every cell as a Python object until the workbook closes and then writes it
 through a chain of calls, about 5 µs a cell; a national report's tables hold half a million
 cells, most of its run. Here a block of columns is turned into the same ``<c>`` elements
-XlsxWriter would write (the same attributes, shared strings and number text: a test compares
-the two byte for byte), joined into one string a row, and XlsxWriter writes each row's string
-in its place among the sheet's other cells. Everything else (headers, merges, charts,
-conditional formats, page setup) stays XlsxWriter's own.
+XlsxWriter would write (the same attributes, shared strings and number text; a format gets its
+style index when the block is written rather than at close, so the numbers may differ: a test
+reads both with openpyxl and LibreOffice and compares every cell), joined into one string a
+row, and XlsxWriter writes each row's string in its place among the sheet's other cells.
+Everything else (headers, merges, charts, conditional formats, page setup) stays XlsxWriter's
+own.
 
 Charts take their cached values from XlsxWriter's cells, so a charted range is written cell by
 cell, not as a block."""
