@@ -303,6 +303,5 @@ def without_blank_rows(body: pd.DataFrame) -> pd.DataFrame:
         return body
     first = body.iloc[:, 0].tolist()
     blank = [row for row, value in enumerate(first)
-             if (value is None or value != value or (type(value) is str and not value.strip()))
-             and all(_empty(v) for v in body.iloc[row].tolist())]
+             if _empty(value) and all(_empty(v) for v in body.iloc[row].tolist())]
     return body.drop(index=body.index[blank]) if blank else body
